@@ -41,7 +41,12 @@ const LATENCY_BODY = [
 ].join('\n')
 
 export const docRemedies = defineRemedies({
-  'auth.verify-iam': { title: 'Verify IAM roles/policies are attached', source: 'doc', section: AUTH, body: AUTH_BODY },
+  'auth.verify-iam': {
+    title: 'Verify IAM roles/policies are attached',
+    source: 'doc',
+    section: AUTH,
+    body: AUTH_BODY,
+  },
   'auth.check-sa-annotations': {
     title: 'Check service account annotations (Kubernetes)',
     source: 'doc',
@@ -78,7 +83,12 @@ export const docRemedies = defineRemedies({
     section: REFRESH,
     body: REFRESH_BODY,
   },
-  'refresh.monitor-rotation': { title: 'Monitor rotation logs', source: 'doc', section: REFRESH, body: REFRESH_BODY },
+  'refresh.monitor-rotation': {
+    title: 'Monitor rotation logs',
+    source: 'doc',
+    section: REFRESH,
+    body: REFRESH_BODY,
+  },
   'latency.use-sidecar': {
     title: 'Use sidecar pattern instead of init containers',
     source: 'doc',
@@ -137,7 +147,9 @@ export const docRemedies = defineRemedies({
     source: 'doc',
     section: 'Best Practices 3',
     body: 'Track all secret access:',
-    example: ['# Vault: Enable audit log', 'vault audit enable file file_path=/vault/logs/audit.log'].join('\n'),
+    example: ['# Vault: Enable audit log', 'vault audit enable file file_path=/vault/logs/audit.log'].join(
+      '\n',
+    ),
   },
   'bp.namespaced-paths': {
     title: 'Use Namespaces/Paths',
@@ -214,9 +226,12 @@ export const docRemedies = defineRemedies({
     title: 'Keep secret files on tmpfs (`emptyDir: {medium: Memory}`)',
     source: 'doc',
     section: 'Google Secret Manager example',
-    example: ['volumes:', '- name: secrets', '  emptyDir:', '    medium: Memory # Use tmpfs for security'].join(
-      '\n',
-    ),
+    example: [
+      'volumes:',
+      '- name: secrets',
+      '  emptyDir:',
+      '    medium: Memory # Use tmpfs for security',
+    ].join('\n'),
   },
 })
 

@@ -12,6 +12,7 @@ for (const k of SCRUBBED_ENV) delete process.env[k]
 Object.assign(process.env, testEnv(home))
 
 afterAll(() => {
-  const violations = (globalThis as { __edgeSecretsNetViolations?: string[] }).__edgeSecretsNetViolations ?? []
+  const violations =
+    (globalThis as { __edgeSecretsNetViolations?: string[] }).__edgeSecretsNetViolations ?? []
   expect(violations, 'tests opened connections outside loopback').toEqual([])
 })

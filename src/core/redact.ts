@@ -28,7 +28,13 @@ export function registerSecret(value: string | undefined | null): void {
   if (v.length < MIN_LENGTH || values.has(v)) return
   values.add(v)
   // Longest first, so a value containing another is masked whole.
-  pattern = new RegExp([...values].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g')
+  pattern = new RegExp(
+    [...values]
+      .sort((a, b) => b.length - a.length)
+      .map(escape)
+      .join('|'),
+    'g',
+  )
 }
 
 export function redact(text: string): string {

@@ -93,7 +93,8 @@ export function parseEnvText(path: string, text: string): EnvFile {
   return { path, entries, malformedLines: malformed }
 }
 
-const MOUNT_ESCAPES = (s: string) => s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)))
+const MOUNT_ESCAPES = (s: string) =>
+  s.replace(/\\(\d{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)))
 
 export function parseMounts(text: string): Mount[] {
   return text
@@ -112,7 +113,10 @@ export function mountOf(path: string, mounts: readonly Mount[]): Mount | undefin
   let best: Mount | undefined
   for (const m of mounts) {
     const mp = m.mountPoint.endsWith('/') ? m.mountPoint : `${m.mountPoint}/`
-    if ((path === m.mountPoint || path.startsWith(mp) || m.mountPoint === '/') && (!best || m.mountPoint.length > best.mountPoint.length))
+    if (
+      (path === m.mountPoint || path.startsWith(mp) || m.mountPoint === '/') &&
+      (!best || m.mountPoint.length > best.mountPoint.length)
+    )
       best = m
   }
   return best

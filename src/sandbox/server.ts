@@ -67,7 +67,11 @@ export async function startLoopbackServer(
     })
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      const log: RequestLogEntry = { method: req.method ?? 'GET', path: url.pathname, at: new Date().toISOString() }
+      const log: RequestLogEntry = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        at: new Date().toISOString(),
+      }
       requests.push(log)
       if (knobs.blackHole) return
       const now = new Date(Date.now() + knobs.clockOffsetMs)
@@ -126,11 +130,24 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): void {
   const text = body === undefined ? '' : JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers })
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  })
   res.end(text)
 }
 
-export function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers })
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...headers,
+  })
   res.end(body)
 }

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  ConfigError,
+  defaultConfig,
+  discoverConfigFile,
+  loadConfig,
+  parseConfigText,
+  resolveConfig,
+} from './config.js'
+
+const bad = async (text: string) => {
+  try {
+    await parseConfigText(text, 'edge-secrets.yaml')
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError)
+    return (e as ConfigError).format()
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('config validation', () => {
+  it('names the line and column of a bad duration', async () => {
+    expect(await bad('pipeline:\n  maxStaleness: 90x\n')).toBe(
+      'edge-secrets.yaml:2:17: pipeline.maxStaleness: expected a duration like 90m, 5s, 1500ms or 14d',
+    )
+  })
+  it('names an unknown key where it is written', async () => {
+    expect(await bad('vault:\n  adress: https://v:8200\n')).toBe(
+      'edge-secrets.yaml:2:3: vault: unknown key "adress"',
+    )
+    expect(await bad('vaults: {}\n')).toBe('edge-secrets.yaml:1:1: unknown key "vaults"')
+  })
+  it('names a wrong type', async () => {
+    expect(await bad('thresholds:\n  latencySamples: "5"\n')).toBe(
+      'edge-secrets.yaml:2:19: thresholds.latencySamples: expected integer',
+    )
+  })
+  it('requires a reason on every ignore entry', async () => {
+    expect(await bad('ignore:\n  - check: vault.audit\n')).toBe(
+      'edge-secrets.yaml:2:5: ignore.0: missing required key "reason"',
+    )
+  })
+  it('reports YAML syntax errors with their position', async () => {
+    expect(await bad('a: [\n')).toMatch(/^edge-secrets\.yaml:\d+:\d+: invalid YAML/)
+  })
+  it('accepts the contract example', async () => {
+    const raw = await parseConfigText(
+      [
+        'environment: prod',
+        'pipeline: { config: /etc/expanso/pipeline.yaml, envFiles: [/etc/expanso/pipeline.env], maxStaleness: 90m }',
+        'vault:',
+        '  address: https://vault.example.com:8200',
+        '  auth: { method: kubernetes, role: expanso-edge, mount: kubernetes }',
+        '  secrets: [{ path: secret/data/expanso/prod/pipeline, keys: [kafka_username] }]',
+        'ignore: [{ check: vault.audit, reason: platform team, until: 2027-01-31 }]',
+        'thresholds: { latencyP95: 500ms, tokenMinTtl: 10m, certMinValidity: 14d }',
+      ].join('\n'),
+      'x.yaml',
+    )
+    const c = resolveConfig(raw, { env: {}, file: '/etc/expanso/edge-secrets.yaml' })
+    expect(c.pipeline.maxStalenessMs).toBe(90 * 60_000)
+    expect(c.vault.configured).toBe(true)
+    expect(c.vault.auth.role).toBe('expanso-edge')
+    expect(c.ignore).toEqual([{ check: 'vault.audit', reason: 'platform team', until: '2027-01-31' }])
+    expect(c.thresholds.certMinValidityMs).toBe(14 * 86_400_000)
+  })
+})
+
+describe('config resolution', () => {
+  it('takes defaults from the standard environment variables', () => {
+    const c = resolveConfig(
+      {},
+      { env: { VAULT_ADDR: 'https://v:8200', VAULT_NAMESPACE: 'team', AWS_REGION: 'eu-west-1' } },
+    )
+    expect(c.vault.configured).toBe(true)
+    expect(c.vault.address).toBe('https://v:8200')
+    expect(c.vault.namespace).toBe('team')
+    expect(c.aws.region).toBe('eu-west-1')
+    expect(c.aws.configured).toBe(false)
+  })
+  it('is zero-config with nothing set', () => {
+    const c = defaultConfig()
+    expect(c.vault.configured || c.aws.configured || c.gcp.configured || c.azure.configured).toBe(false)
+    expect(c.kubernetes.configured).toBe(false)
+    expect(c.thresholds.latencyP95Ms).toBe(500)
+  })
+  it('resolves relative paths against the config file', () => {
+    const c = resolveConfig(
+      { pipeline: { config: 'pipeline.yaml' } },
+      { env: {}, file: '/srv/edge/edge-secrets.yaml' },
+    )
+    expect(c.pipeline.config).toBe('/srv/edge/pipeline.yaml')
+  })
+  it('discovers $EDGE_SECRETS_CONFIG, then ./edge-secrets.yaml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-cfg-'))
+    writeFileSync(join(dir, 'edge-secrets.yaml'), 'environment: staging\n')
+    expect(discoverConfigFile({ cwd: dir, env: {} })).toBe(join(dir, 'edge-secrets.yaml'))
+    expect(discoverConfigFile({ cwd: dir, env: { EDGE_SECRETS_CONFIG: '/x/y.yaml' } })).toBe('/x/y.yaml')
+    expect(discoverConfigFile({ cwd: dir, env: {}, file: 'other.yaml' })).toBe(join(dir, 'other.yaml'))
+    expect((await loadConfig({ cwd: dir, env: {} })).environment).toBe('staging')
+  })
+  it('an unreadable config is a ConfigError naming the file', async () => {
+    await expect(loadConfig({ file: '/nonexistent/edge-secrets.yaml', env: {} })).rejects.toThrow(ConfigError)
+  })
+})

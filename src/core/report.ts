@@ -1,0 +1,131 @@
+// The one result model every format renders. Renderers are pure functions of a Report, so counts and the
+// verdict agree everywhere. JSON shape: CONTRACT §6 (schema/report.schema.json).
+import type { Category, Item, Location, ProviderId, Severity, SkipReason, Status, Symptom } from './check.js'
+import type { Identity } from './recorder.js'
+
+export const SCHEMA_VERSION = 1
+
+export interface RemedyRef {
+  readonly id: string
+  readonly title: string
+  readonly source: 'doc' | 'extended'
+  readonly section: string
+  readonly commands?: readonly string[]
+}
+
+/** One finding of a check; a check reports one or several (the worst decides its status). */
+export interface FindingResult {
+  readonly key: string
+  readonly status: 'warn' | 'fail'
+  readonly severity: Severity
+  readonly message: string
+  readonly symptom?: Symptom
+  readonly remedies: readonly RemedyRef[]
+  readonly items?: readonly Item[]
+  readonly location?: Location
+}
+
+export interface CheckResult {
+  readonly id: string
+  readonly title: string
+  readonly provider: ProviderId
+  readonly category: Category
+  readonly severity: Severity
+  readonly status: Status
+  readonly summary: string
+  readonly details?: readonly string[]
+  readonly symptom?: Symptom
+  readonly remedies: readonly RemedyRef[]
+  readonly durationMs: number
+  readonly skipReason?: SkipReason
+  readonly skipDetail?: string
+  /** The finding keys behind a warn/fail, each with its own message, remedies and affected items. */
+  readonly findings?: readonly FindingResult[]
+  readonly location?: Location
+  /** Set when an `ignore:` entry applied (status is then `skip`, skipReason `ignored`). */
+  readonly ignored?: { readonly reason: string; readonly until?: string; readonly wouldHaveBeen: Status }
+}
+
+export type Summary = Readonly<Record<'total' | Status, number>>
+
+export interface ExpiredIgnore {
+  readonly check: string
+  readonly reason: string
+  readonly until: string
+}
+
+export interface Report {
+  readonly schemaVersion: typeof SCHEMA_VERSION
+  readonly tool: { readonly name: 'edge-secrets'; readonly version: string }
+  readonly startedAt: string
+  readonly durationMs: number
+  readonly summary: Summary
+  readonly exitCode: 0 | 1 | 2 | 3
+  readonly failOn: FailOn
+  readonly identities: readonly Identity[]
+  readonly checks: readonly CheckResult[]
+  /** `ignore:` entries whose `until` has passed: they no longer apply, and the report says so. */
+  readonly expiredIgnores?: readonly ExpiredIgnore[]
+  /** The run was cut short (SIGINT or deadline): unfinished checks ended as `error`. */
+  readonly interrupted?: boolean
+}
+
+export type FailOn = 'fail' | 'warn' | 'never'
+
+const STATUS_RANK: Record<Status, number> = { fail: 4, error: 3, warn: 2, pass: 1, skip: 0 }
+const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 }
+
+export const worseStatus = (a: Status, b: Status): Status => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a)
+export const statusRank = (s: Status): number => STATUS_RANK[s]
+export const severityRank = (s: Severity): number => SEVERITY_RANK[s]
+
+export function summarize(checks: readonly CheckResult[]): Summary {
+  const s = { total: checks.length, pass: 0, warn: 0, fail: 0, error: 0, skip: 0 }
+  for (const c of checks) s[c.status]++
+  return s
+}
+
+/** CONTRACT §1: 1 when the gate trips, 3 when incomplete, 0 otherwise; `never` turns 1 and 3 into 0. */
+export function exitCodeFor(summary: Summary, failOn: FailOn): 0 | 1 | 3 {
+  if (failOn === 'never') return 0
+  if (summary.fail > 0 || (failOn === 'warn' && summary.warn > 0)) return 1
+  if (summary.error > 0) return 3
+  return 0
+}
+
+export type Verdict = 'healthy' | 'warnings' | 'failing' | 'incomplete'
+
+/** The one-word verdict every format shows; it follows the counts, never the exit code's gate. */
+export function verdictOf(summary: Summary): Verdict {
+  if (summary.fail > 0) return 'failing'
+  if (summary.error > 0) return 'incomplete'
+  if (summary.warn > 0) return 'warnings'
+  return 'healthy'
+}
+
+/** Non-passing, non-skipped results, most severe first: what every format leads with. */
+export function problems(report: Report): CheckResult[] {
+  return report.checks
+    .filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')
+    .sort(
+      (a, b) =>
+        STATUS_RANK[b.status] - STATUS_RANK[a.status] ||
+        SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        a.id.localeCompare(b.id),
+    )
+}
+
+export function verdictLine(report: Report): string {
+  const s = report.summary
+  const parts = [
+    `${s.fail} failed`,
+    `${s.warn} warning${s.warn === 1 ? '' : 's'}`,
+    `${s.error} could not be checked`,
+    `${s.pass} passed`,
+    `${s.skip} skipped`,
+  ]
+  const word = { healthy: 'HEALTHY', warnings: 'WARNINGS', failing: 'FAILING', incomplete: 'INCOMPLETE' }[
+    verdictOf(s)
+  ]
+  return `${word} — ${parts.join(', ')} (${(report.durationMs / 1000).toFixed(1)}s) → exit ${report.exitCode}`
+}
