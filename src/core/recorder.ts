@@ -22,9 +22,23 @@ export interface ClockObservation {
   readonly rejected?: string
 }
 
+/** When a secret last changed at its source (KV v2 updated_time, AWS LastChangedDate…). */
+export interface SourceChange {
+  readonly provider: string
+  /** The path, id or name of the secret at the source. */
+  readonly secret: string
+  readonly changedAt: Date
+}
+
 export class RunRecorder {
   readonly identities: Identity[] = []
   readonly clock: ClockObservation[] = []
+  readonly sourceChanges: SourceChange[] = []
+
+  /** Lets `node.env-file-freshness` tell a stale copy (source changed after the file) from an unchanged source. */
+  sourceChanged(change: SourceChange): void {
+    this.sourceChanges.push(change)
+  }
 
   identity(identity: Identity): void {
     const same = this.identities.findIndex(

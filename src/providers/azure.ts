@@ -156,7 +156,14 @@ export function normalizeAzureError(e: unknown, what: string): ProviderError {
       errorCodes?: unknown[]
       correlationId?: string
     }
-    details?: { error?: { code?: string; message?: string; innererror?: { code?: string } } }
+    details?: {
+      error?: {
+        code?: string
+        message?: string
+        innererror?: { code?: string }
+        innerError?: { code?: string }
+      }
+    }
     response?: { headers?: { get(name: string): string | undefined } }
     cause?: unknown
   }
@@ -195,7 +202,7 @@ export function normalizeAzureError(e: unknown, what: string): ProviderError {
   const facts = {
     status,
     code: body?.code ?? err?.code,
-    innerCode: body?.innererror?.code,
+    innerCode: body?.innerError?.code ?? body?.innererror?.code,
     requestId: err?.response?.headers?.get('x-ms-request-id'),
     callerObjectId: /oid=([0-9a-fA-F-]{8,})/.exec(bodyMessage)?.[1],
     callerAppId: /appid=([0-9a-fA-F-]{8,})/.exec(bodyMessage)?.[1],
@@ -225,6 +232,53 @@ const entraDescription = (s: string) =>
   firstLine(s.replace(/^.*?(AADSTS\d+:)/s, '$1').replace(/\s*Trace ID:.*$/s, ''))
 
 const DEFAULT_RETRIES = 1
+
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted)
+    return Promise.reject(new ProviderError('azure', 'timeout', 'request aborted (timeout)'))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new ProviderError('azure', 'timeout', 'no answer before the time limit'))
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
+
+/** GET `<authority>/<tenant>/v2.0/.well-known/openid-configuration` and classify what went wrong. */
+async function probeAuthority(
+  plan: AzureCredentialPlan,
+  ca: string | undefined,
+  signal: AbortSignal,
+  what: string,
+): Promise<ProviderError> {
+  const url = `${plan.authorityHost}/${plan.tenantId ?? 'organizations'}/v2.0/.well-known/openid-configuration`
+  const { request } = await import('node:https')
+  return new Promise<ProviderError>((resolve) => {
+    const req = request(url, { method: 'GET', signal, ...(ca ? { ca } : {}) }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        let body: { error?: string; error_description?: string } = {}
+        try {
+          body = JSON.parse(text) as typeof body
+        } catch {
+          // Not Entra: a proxy page or another service on that host.
+        }
+        const aadsts = /AADSTS(\d+)/.exec(body.error_description ?? '')?.[1]
+        resolve(
+          new ProviderError(
+            'azure',
+            aadsts ? 'unauthenticated' : 'unexpected',
+            `${what}: ${aadsts ? entraDescription(body.error_description ?? '') : `OpenID configuration answered HTTP ${res.statusCode}`}`,
+            { aadsts: aadsts ? `AADSTS${aadsts}` : undefined, error: body.error, status: res.statusCode },
+          ),
+        )
+      })
+    })
+    req.on('error', (e) => resolve(normalizeAzureError(e, what)))
+    req.end()
+  })
+}
 
 export function createAzureApi(session: ProviderSession): AzureApi {
   const cfg = session.config.azure
@@ -317,15 +371,27 @@ export function createAzureApi(session: ProviderSession): AzureApi {
 
   const token = once(async (): Promise<AzureTokenInfo> => {
     const cred = await credential()
+    const what = `token from ${plan.authorityHost}`
+    const callSig = signal()
     let access
     try {
-      access = await cred.getToken('https://vault.azure.net/.default', {
-        abortSignal: signal(),
-        tenantId: plan.tenantId,
-      })
+      // MSAL does not pass the abort signal to its own requests: race it, so a black hole costs one timeout.
+      access = await raceSignal(
+        cred.getToken('https://vault.azure.net/.default', { abortSignal: callSig, tenantId: plan.tenantId }),
+        callSig,
+      )
     } catch (e) {
-      throw normalizeAzureError(e, `token from ${plan.authorityHost}`)
+      // MSAL reports both an unreachable authority and an unknown tenant as `endpoints_resolution_error`;
+      // asking the OpenID configuration ourselves tells the two apart and recovers the AADSTS code.
+      if (
+        /endpoints_resolution_error/.test(String((e as Error)?.message)) &&
+        plan.source !== 'managed-identity'
+      ) {
+        throw await probeAuthority(plan, (await pipelineOptions()).ca?.ca, signal(), what)
+      }
+      throw normalizeAzureError(e, what)
     }
+    if (!access) throw new ProviderError('azure', 'unauthenticated', `no token from ${plan.authorityHost}`)
     registerSecret(access.token)
     const claims = decodeJwtClaims(access.token) ?? {}
     return {

@@ -415,3 +415,122 @@ export const GKE_ANNOTATION = 'iam.gke.io/gcp-service-account'
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn'
 export const AZURE_ANNOTATION = 'azure.workload.identity/client-id'
 export const AZURE_LABEL = 'azure.workload.identity/use'
+
+/** Which cloud's identity a deployment relies on, with the evidence (never guessed from nothing). */
+export function cloudsInUse(inv: Inventory, config: ResolvedConfig): CloudsInUse {
+  const out: { aws?: string; gcp?: string; azure?: string } = {}
+  if (config.aws.configured) out.aws = 'the doctor config sets up AWS'
+  if (config.gcp.configured) out.gcp = 'the doctor config sets up Google Secret Manager'
+  if (config.azure.configured) out.azure = 'the doctor config sets up Azure Key Vault'
+  for (const o of inv.objects) {
+    if (o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore') {
+      const p = o.spec?.provider ?? {}
+      if (p.aws && p.aws.auth?.jwt)
+        out.aws ??= `${refOf(o, inv)} authenticates to AWS with a service-account token`
+      if (p.gcpsm && p.gcpsm.auth?.workloadIdentity) out.gcp ??= `${refOf(o, inv)} uses GKE workload identity`
+      if (p.azurekv && p.azurekv.authType === 'WorkloadIdentity')
+        out.azure ??= `${refOf(o, inv)} uses Azure workload identity`
+    }
+    if (o.kind === 'SecretProviderClass') {
+      const prov = o.spec?.provider
+      const params = o.spec?.parameters ?? {}
+      if (prov === 'aws' && params.usePodIdentity !== 'true')
+        out.aws ??= `${refOf(o, inv)} uses the AWS provider`
+      if (prov === 'gcp') out.gcp ??= `${refOf(o, inv)} uses the GCP provider`
+      if (prov === 'azure' && params.usePodIdentity !== 'true' && params.clientID)
+        out.azure ??= `${refOf(o, inv)} uses Azure workload identity (clientID)`
+    }
+    if (o.kind === 'ServiceAccount') {
+      const a = annotations(o)
+      if (IRSA_ANNOTATION in a) out.aws ??= `${refOf(o, inv)} carries ${IRSA_ANNOTATION}`
+      if (GKE_ANNOTATION in a) out.gcp ??= `${refOf(o, inv)} carries ${GKE_ANNOTATION}`
+      if (AZURE_ANNOTATION in a) out.azure ??= `${refOf(o, inv)} carries ${AZURE_ANNOTATION}`
+    }
+  }
+  return out
+}
+
+/** The service accounts that need a cloud identity: the workloads' own, and those ESO stores log in as. */
+export function identityServiceAccounts(
+  inv: Inventory,
+  config: ResolvedConfig,
+): { ns: string; name: string; why: string; workload?: Workload }[] {
+  const out: { ns: string; name: string; why: string; workload?: Workload }[] = []
+  const seen = new Set<string>()
+  const add = (ns: string, name: string, why: string, workload?: Workload) => {
+    const key = `${ns}/${name}`
+    if (seen.has(key)) return
+    seen.add(key)
+    out.push({ ns, name, why, workload })
+  }
+  for (const w of workloads(inv, config))
+    add(
+      w.namespace,
+      w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount ?? 'default',
+      `${w.ref} runs as it`,
+      w,
+    )
+  for (const o of inv.objects) {
+    if (o.kind !== 'SecretStore' && o.kind !== 'ClusterSecretStore') continue
+    const p = o.spec?.provider ?? {}
+    const ref =
+      p.aws?.auth?.jwt?.serviceAccountRef ??
+      p.gcpsm?.auth?.workloadIdentity?.serviceAccountRef ??
+      p.azurekv?.serviceAccountRef
+    if (ref?.name) add(ref.namespace ?? nsOf(o, inv), ref.name, `${refOf(o, inv)} logs in as it`)
+  }
+  return out
+}
+
+/** The object names a SecretProviderClass fetches (objectName/objectAlias, or GCP `path`), or a parse error. */
+export function spcObjectNames(
+  spc: KObject,
+  parseYaml: (text: string) => unknown,
+): { names: string[]; error?: string } {
+  const params: Record<string, string> = spc.spec?.parameters ?? {}
+  const names: string[] = []
+  const take = (entry: unknown) => {
+    if (typeof entry === 'string') {
+      try {
+        take(parseYaml(entry))
+      } catch (e) {
+        throw new Error(`objects entry does not parse: ${(e as Error).message.split('\n')[0]}`)
+      }
+      return
+    }
+    if (!entry || typeof entry !== 'object') return
+    const o = entry as Record<string, unknown>
+    if (typeof o.objectAlias === 'string' && o.objectAlias) names.push(o.objectAlias)
+    else if (typeof o.objectName === 'string') names.push(o.objectName.split('/').pop() as string)
+    if (typeof o.path === 'string') names.push(o.path)
+    if (Array.isArray(o.jmesPath))
+      for (const j of o.jmesPath as { objectAlias?: string }[]) if (j.objectAlias) names.push(j.objectAlias)
+  }
+  try {
+    for (const field of ['objects', 'secrets']) {
+      const text = params[field]
+      if (typeof text !== 'string' || !text.trim()) continue
+      const parsed = parseYaml(text) as unknown
+      const list = Array.isArray(parsed)
+        ? parsed
+        : parsed && typeof parsed === 'object' && Array.isArray((parsed as { array?: unknown[] }).array)
+          ? (parsed as { array: unknown[] }).array
+          : undefined
+      if (!list) return { names, error: `parameters.${field} is neither a list nor an "array:" of entries` }
+      for (const entry of list) take(entry)
+    }
+  } catch (e) {
+    return { names, error: (e as Error).message.split('\n')[0] }
+  }
+  return { names }
+}
+
+/** The SecretProviderClass names a pod spec mounts through the CSI driver. */
+export function csiClassesOf(spec: PodSpec): string[] {
+  const out: string[] = []
+  for (const v of spec?.volumes ?? []) {
+    if (v?.csi?.driver === 'secrets-store.csi.k8s.io' && v.csi.volumeAttributes?.secretProviderClass)
+      out.push(String(v.csi.volumeAttributes.secretProviderClass))
+  }
+  return out
+}

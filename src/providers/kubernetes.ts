@@ -80,6 +80,8 @@ interface Clients {
 
 const PAGE = 500
 
+type CallOptions = Parameters<K8s.CoreV1Api['listNamespacedPod']>[1]
+
 function liveApi(session: ProviderSession): KubernetesApi {
   const k = session.config.kubernetes
   const ns = k.namespace
@@ -136,33 +138,30 @@ function liveApi(session: ProviderSession): KubernetesApi {
   })
 
   /** Per-call options: the run's signal with this call's time limit, and the server's Date for clock skew. */
-  const callOptions = () => {
+  const callOptions = (sdk: Sdk): CallOptions => {
     let sentAt = new Date()
     const signal = callSignal(session)
     return {
-      middlewareMergeStrategy: 'append' as const,
+      middlewareMergeStrategy: 'append',
       middleware: [
         {
-          pre: async (ctx: K8s.RequestContext) => {
+          pre: (ctx: K8s.RequestContext) => {
             sentAt = new Date()
             ctx.setSignal(signal)
-            return ctx
+            return new sdk.Observable(Promise.resolve(ctx))
           },
-          post: async (ctx: K8s.ResponseContext) => {
+          post: (ctx: K8s.ResponseContext) => {
             session.recorder.observeDate('kubernetes', ctx.headers['date'], sentAt, new Date())
-            return ctx
+            return new sdk.Observable(Promise.resolve(ctx))
           },
         },
       ],
     }
   }
 
-  const call = async <T>(
-    what: string,
-    fn: (opts: ReturnType<typeof callOptions>) => Promise<T>,
-  ): Promise<T> => {
+  const call = async <T>(what: string, fn: (opts: CallOptions) => Promise<T>): Promise<T> => {
     try {
-      return await fn(callOptions())
+      return await fn(callOptions((await clients()).sdk))
     } catch (e) {
       throw classify(e, what, (await clients()).server)
     }
@@ -233,7 +232,7 @@ function liveApi(session: ProviderSession): KubernetesApi {
       what: string,
       fn: (
         cont: string | undefined,
-        o: ReturnType<typeof callOptions>,
+        o: CallOptions,
       ) => Promise<{ items?: unknown[]; metadata?: { _continue?: string; continue?: string } }>,
       toObject: (raw: unknown) => KObject = (raw) => plain(raw, kind),
     ): Promise<void> => {
@@ -384,6 +383,11 @@ const TLS_CODES = new Set([
 /** An SDK failure as a ProviderError with safe facts: status, reason, the Status message (no headers). */
 export function classify(e: unknown, what: string, server: string): ProviderError {
   if (e instanceof ProviderError) return e
+  const pe = classifyRaw(e, what, server)
+  return new ProviderError('kubernetes', pe.kind, pe.message, { ...pe.facts, server })
+}
+
+function classifyRaw(e: unknown, what: string, server: string): ProviderError {
   const err = e as {
     code?: unknown
     body?: unknown

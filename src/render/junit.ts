@@ -2,12 +2,19 @@
 // fail → <failure>, error → <error>, skip → <skipped>, warn → a pass whose <system-out> carries the warning,
 // so warnings show in the report without turning the CI test step red.
 import { PROVIDERS, type ProviderId } from '../core/check.js'
-import { verdictLine, type CheckResult, type FindingResult, type RemedyRef, type Report } from '../core/report.js'
+import {
+  verdictLine,
+  type CheckResult,
+  type FindingResult,
+  type RemedyRef,
+  type Report,
+} from '../core/report.js'
 
 // XML 1.0 cannot carry these code points at all, not even as character references, so they are shown as
 // \uXXXX text. This also keeps ANSI escape sequences (ESC) out of the document.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 const visible = (s: string) =>
   s.replace(FORBIDDEN, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`)
 
@@ -65,7 +72,9 @@ function testcase(c: CheckResult): string {
     case 'pass':
       return `${open}/>`
     case 'skip': {
-      let message = c.skipDetail ? `${c.skipReason ?? 'skipped'}: ${c.skipDetail}` : (c.skipReason ?? 'skipped')
+      let message = c.skipDetail
+        ? `${c.skipReason ?? 'skipped'}: ${c.skipDetail}`
+        : (c.skipReason ?? 'skipped')
       if (c.ignored) {
         const until = c.ignored.until ? ` until ${c.ignored.until}` : ''
         message += ` (would have been ${c.ignored.wouldHaveBeen}; ignored${until})`
@@ -121,7 +130,8 @@ export function renderJunit(report: Report): string {
     const n = count(checks)
     const identities = report.identities.filter((i) => i.provider === provider)
     const props = identities.map(
-      (i) => `      <property name="identity" value="${xmlAttr(i.source ? `${i.principal} (${i.source})` : i.principal)}"/>`,
+      (i) =>
+        `      <property name="identity" value="${xmlAttr(i.source ? `${i.principal} (${i.source})` : i.principal)}"/>`,
     )
     suites.push(
       [

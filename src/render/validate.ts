@@ -20,7 +20,8 @@ async function compile(): Promise<ValidateFunction> {
   // Both are CommonJS: under Node's ESM interop the class/plugin sits on `.default` of module.exports.
   const Ajv2020 = ajvModule.default.default
   const addFormats = formatsModule.default.default
-  const ajv = new Ajv2020({ allErrors: true, strict: true })
+  // strictRequired would reject the idiomatic if/then `required` on properties declared one level up.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false })
   addFormats(ajv)
   return ajv.compile(JSON.parse(text) as object)
 }
@@ -64,8 +65,15 @@ function consistency(report: {
 
 /** Errors in a parsed JSON report, one line each (JSON pointer first); an empty list means it is valid. */
 export async function validateReport(obj: unknown): Promise<string[]> {
-  compiled ??= compile()
+  compiled ??= compile().catch((e: unknown) => {
+    compiled = undefined
+    throw e
+  })
   const validate = await compiled
-  if (!validate(obj)) return [...new Set((validate.errors ?? []).map(describe))]
+  if (!validate(obj)) {
+    // An if/then failure only wraps the specific errors reported next to it.
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if')
+    return [...new Set(errors.map(describe))]
+  }
   return consistency(obj as Parameters<typeof consistency>[0])
 }

@@ -17,7 +17,6 @@ import {
 
 export const ACCESSOR = 'roles/secretmanager.secretAccessor'
 export const VIEWER = 'roles/secretmanager.viewer'
-const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform'
 
 export type VersionState = 'ENABLED' | 'DISABLED' | 'DESTROYED'
 

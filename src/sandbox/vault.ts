@@ -758,15 +758,22 @@ function certificateFor(mode: VaultTlsMode, ca: CertificateAuthority, expiringDa
   }
 }
 
+// RSA key generation dominates start-up; one CA pair and one leaf per kind serve every simulator of a process.
+let sharedCa: CertificateAuthority | undefined
+let strangerCa: CertificateAuthority | undefined
+const leafCache = new Map<string, { certPem: string; keyPem: string }>()
+
 export async function startVaultSim(state: VaultSimState, options: VaultSimOptions = {}): Promise<VaultSim> {
   let tls: { certPem: string; keyPem: string } | undefined
   let caPem: string | undefined
   if (options.tls) {
-    const ca = options.ca ?? createCA('edge-secrets sandbox Vault CA')
+    const ca = options.ca ?? (sharedCa ??= createCA('edge-secrets sandbox Vault CA'))
     caPem = ca.certPem
     // `untrusted`: the server's cert comes from a CA the doctor is not given.
-    const signer = options.tls === 'untrusted' ? createCA('unknown private CA') : ca
-    tls = certificateFor(options.tls, signer, options.expiringDays ?? 5)
+    const signer = options.tls === 'untrusted' ? (strangerCa ??= createCA('unknown private CA')) : ca
+    const key = `${signer.certPem}|${options.tls}|${options.expiringDays ?? 5}`
+    tls = leafCache.get(key) ?? certificateFor(options.tls, signer, options.expiringDays ?? 5)
+    leafCache.set(key, tls)
   }
   const server = await startLoopbackServer((r) => handle(state, r), { tls, knobs: options.knobs })
   return {

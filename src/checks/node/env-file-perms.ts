@@ -1,0 +1,104 @@
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { describeFile, octal, secretFiles, shellQuote, type SecretFile } from './lib/secret-files.js'
+
+const OTHER_RW = 0o006
+// Group bits, and `o+x` (harmless alone, but not "0600 or stricter").
+const LOOSER_THAN_0600 = 0o071
+
+/** A template without `perms` (or with loose ones) re-creates the file at the next render: chmod won't last. */
+function templateNote(f: SecretFile): string {
+  const perms = f.template?.perms
+  if (!f.template) return ''
+  if (perms === undefined) return '; its template sets no perms, so the next render undoes a chmod: add perms = "0600"'
+  if (perms & 0o077) return `; its template sets perms = "${octal(perms)}": change it to "0600"`
+  return ''
+}
+
+export default defineCheck({
+  id: 'node.env-file-perms',
+  title: 'Secret files on the node are readable by their owner only (0600)',
+  description:
+    'Env files, Vault agent token sinks and rendered templates hold credentials in plain text. Readable by ' +
+    'other users, they leak to every process and account on the node; the Vault agent writes templates 0644 ' +
+    'and sinks 0640 unless told otherwise (`perms = "0600"`, `mode = 0600`).',
+  provider: 'node',
+  category: 'config',
+  network: false,
+  findings: {
+    'world-accessible': {
+      status: 'fail',
+      severity: 'high',
+      message: '{{count}} secret {{files}} open to every user on the node: {{paths}}',
+      remedies: ['pattern.file-perms'],
+    },
+    'group-accessible': {
+      status: 'warn',
+      severity: 'medium',
+      message: '{{count}} secret {{files}} looser than 0600 (group access): {{paths}}',
+      remedies: ['pattern.file-perms'],
+    },
+  },
+  async run({ node, config }) {
+    const { files } = await secretFiles(node, config, { sinks: true })
+    if (!files.length)
+      return skip(
+        'not-applicable',
+        'no secret files configured: no pipeline.envFiles and no Vault agent config with sinks or templates',
+      )
+    const world: Item[] = []
+    const group: Item[] = []
+    const ok: string[] = []
+    const absent: string[] = []
+    for (const f of files) {
+      const info = await node.fileInfo(f.path)
+      // A missing file is node.env-vars' finding; here there is nothing to judge.
+      if (!info || !info.isFile) {
+        absent.push(f.path)
+        continue
+      }
+      const mode = octal(info.mode)
+      const item = (why: string): Item => ({
+        name: f.path,
+        detail: `${mode} (${why}) — ${describeFile(f)}${templateNote(f)}`,
+        location: { file: f.path },
+      })
+      if (info.mode & OTHER_RW) world.push(item(info.mode & 0o002 ? 'writable by all' : 'readable by all'))
+      else if (info.mode & LOOSER_THAN_0600) group.push(item(info.mode & 0o070 ? 'group access' : 'o+x'))
+      else ok.push(`${f.path}: ${mode} — ${describeFile(f)}`)
+    }
+    if (absent.length === files.length)
+      return skip(
+        'not-applicable',
+        `none of the secret files exist yet (${absent.join(', ')}); node.env-vars reports missing env files`,
+      )
+    const details = [...ok, ...absent.map((p) => `${p}: does not exist (not judged)`)]
+    const outcomes: Outcome<'world-accessible' | 'group-accessible'>[] = []
+    for (const [finding, items] of [
+      ['world-accessible', world],
+      ['group-accessible', group],
+    ] as const) {
+      if (!items.length) continue
+      outcomes.push(
+        found(
+          finding,
+          {
+            count: items.length,
+            files: items.length === 1 ? 'file is' : 'files are',
+            paths: items.map((i) => i.name).join(', '),
+          },
+          {
+            items,
+            location: items[0]?.location,
+            commands: { 'pattern.file-perms': items.map((i) => `chmod 600 ${shellQuote(i.name)}`) },
+            ...(outcomes.length ? {} : { details }),
+          },
+        ),
+      )
+    }
+    if (outcomes.length) return outcomes
+    return pass(
+      `${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`,
+      details,
+    )
+  },
+})

@@ -1,0 +1,87 @@
+import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
+import { parsePipelineConfig, referencedVars, type EnvReference } from './lib/references.js'
+
+const where = (r: EnvReference) =>
+  `${r.form === 'bloblang' ? 'env() in ' : ''}${r.path} (line ${r.line})`
+
+export default defineCheck({
+  id: 'node.pipeline-config',
+  title: 'The pipeline config exists, parses, and its env references are known',
+  description:
+    'The edge agent takes its secrets from the environment through `${VAR}` references in the pipeline config ' +
+    '(and `env("VAR")` in Bloblang). A config that is missing or does not parse stops the pipeline, and the ' +
+    'references it holds are the list every other node check works from: which vars must be set, and where.',
+  provider: 'node',
+  category: 'config',
+  network: false,
+  findings: {
+    missing: {
+      status: 'fail',
+      severity: 'high',
+      message: 'pipeline config {{file}} does not exist',
+      remedies: ['node.point-at-pipeline-config'],
+    },
+    'not-a-file': {
+      status: 'fail',
+      severity: 'high',
+      message: 'pipeline config {{file}} is not a regular file',
+      remedies: ['node.point-at-pipeline-config'],
+    },
+    'invalid-yaml': {
+      status: 'fail',
+      severity: 'critical',
+      message: 'pipeline config {{file}} is not valid YAML: {{error}} (line {{line}}, column {{column}})',
+      remedies: ['node.fix-pipeline-config'],
+    },
+    'unknown-shape': {
+      status: 'warn',
+      severity: 'medium',
+      message:
+        'pipeline config {{file}} is neither a Bento-style pipeline nor a pipeline JobSpec: {{problem}}',
+      remedies: ['node.fix-pipeline-config'],
+    },
+  },
+  async run({ node, config }) {
+    const file = config.pipeline.config ?? DEFAULT_PIPELINE_CONFIG
+    const info = await node.fileInfo(file)
+    if (!info) {
+      // The built-in default is a guess about this machine; only a path someone chose is a promise.
+      if (file === DEFAULT_PIPELINE_CONFIG && !config.pipeline.explicit)
+        return skip(
+          'not-applicable',
+          `no pipeline config at ${DEFAULT_PIPELINE_CONFIG}; set pipeline.config in edge-secrets.yaml to the file the edge agent runs`,
+        )
+      return found('missing', { file }, { location: { file } })
+    }
+    if (!info.isFile) return found('not-a-file', { file }, { location: { file } })
+    const text = (await node.readText(file)) ?? ''
+    const parsed = parsePipelineConfig(text)
+    if (!parsed.ok)
+      return found(
+        'invalid-yaml',
+        { file, error: parsed.message, line: parsed.line, column: parsed.column },
+        { location: { file, line: parsed.line, column: parsed.column } },
+      )
+    const vars = referencedVars(parsed.references)
+    const details = vars.map((v) => {
+      const at = where(v.required ?? v.first)
+      const more = v.count > 1 ? ` and ${v.count - 1} more place${v.count > 2 ? 's' : ''}` : ''
+      // Defaults are config text, but they can be a hard-coded credential: say one exists, never what it is.
+      const note = v.required ? '' : '; every reference has a default, so it resolves even when unset'
+      return `${v.name}: ${at}${more}${note}`
+    })
+    if (!parsed.shape)
+      return found(
+        'unknown-shape',
+        { file, problem: parsed.shapeProblem ?? 'unrecognised document' },
+        { location: { file, line: 1 }, details },
+      )
+    const kind = parsed.shape === 'jobspec' ? 'pipeline JobSpec' : 'Bento-style pipeline'
+    if (!vars.length) return pass(`${file}: ${kind} with no env references`)
+    return pass(
+      `${file}: ${kind}, ${vars.length} env var${vars.length === 1 ? '' : 's'} referenced (${vars.map((v) => v.name).join(', ')})`,
+      details,
+    )
+  },
+})

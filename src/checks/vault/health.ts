@@ -1,0 +1,95 @@
+import { defineCheck, found, pass } from '../../core/check.js'
+import { isProviderError } from '../../core/provider.js'
+
+export default defineCheck({
+  id: 'vault.health',
+  title: 'Vault answers, is initialized, unsealed and active',
+  description:
+    'A sealed or uninitialized Vault answers every secret read with 503; a standby only works while it can forward to the active node. sys/health tells them apart without a token.',
+  provider: 'vault',
+  category: 'connectivity',
+  needs: ['vault.tls'],
+  network: true,
+  findings: {
+    unreachable: {
+      status: 'fail',
+      severity: 'critical',
+      symptom: 'slow-startup',
+      message: 'Vault did not answer sys/health: {{reason}}',
+      remedies: ['vault.network-reach', 'latency.retry-backoff'],
+    },
+    'not-vault': {
+      status: 'fail',
+      severity: 'critical',
+      message: '{{address}} does not answer like Vault: {{reason}}',
+      remedies: ['vault.fix-address'],
+    },
+    uninitialized: {
+      status: 'fail',
+      severity: 'critical',
+      message: 'Vault {{version}} at {{address}} is not initialized',
+      remedies: ['vault.initialize'],
+    },
+    sealed: {
+      status: 'fail',
+      severity: 'critical',
+      message:
+        'Vault {{version}} at {{address}} is sealed: every secret read fails with 503 "Vault is sealed"',
+      remedies: ['vault.unseal'],
+    },
+    'dr-secondary': {
+      status: 'fail',
+      severity: 'critical',
+      message: '{{address}} is a DR secondary: it serves no secrets until promoted',
+      remedies: ['vault.route-to-active'],
+    },
+    standby: {
+      status: 'warn',
+      severity: 'medium',
+      message: '{{address}} is a {{kind}} node: reads work only while it can forward to the active node',
+      remedies: ['vault.route-to-active'],
+    },
+  },
+  async run({ vault }) {
+    const s = await vault.settings()
+    const address = s.address ?? '?'
+    let h
+    try {
+      h = await vault.health()
+    } catch (e) {
+      if (!isProviderError(e)) throw e
+      if (e.kind === 'unexpected' || e.kind === 'not-found')
+        return found('not-vault', { address, reason: e.message })
+      return found(
+        'unreachable',
+        { reason: e.message },
+        { commands: { 'vault.network-reach': [`curl -sS ${address}/v1/sys/health`] } },
+      )
+    }
+    const version = h.version ?? ''
+    const details = [`version ${version || '?'}`, ...(h.clusterName ? [`cluster ${h.clusterName}`] : [])]
+    if (!h.initialized) return found('uninitialized', { version, address }, { details })
+    if (h.sealed)
+      return found(
+        'sealed',
+        { version, address },
+        {
+          details,
+          commands: {
+            'vault.unseal': [
+              `VAULT_ADDR=${address} vault operator unseal`,
+              `VAULT_ADDR=${address} vault status`,
+            ],
+          },
+        },
+      )
+    if (h.drSecondary) return found('dr-secondary', { address }, { details })
+    if (h.standby)
+      return found(
+        'standby',
+        { address, kind: h.performanceStandby ? 'performance standby' : 'standby' },
+        { details },
+      )
+    return pass(`initialized, unsealed, active (Vault ${version || '?'})`, details)
+  },
+})

@@ -1,0 +1,71 @@
+import { defineCheck, found, pass } from '../../core/check.js'
+import { formatDuration } from '../../core/duration.js'
+
+export default defineCheck({
+  id: 'vault.token-ttl',
+  title: 'The Vault token outlives the next refresh and can be renewed',
+  description:
+    'A token that expires turns every read into 403 permission denied, which looks like a policy problem. Static tokens must be renewable or replaced before they run out.',
+  provider: 'vault',
+  category: 'auth',
+  needs: ['vault.auth'],
+  network: true,
+  findings: {
+    'expiring-soon': {
+      status: 'warn',
+      severity: 'high',
+      symptom: 'permission-denied',
+      message: 'the token expires in {{left}} (threshold {{min}}){{renewNote}}',
+      remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+    },
+    'not-renewable': {
+      status: 'warn',
+      severity: 'high',
+      symptom: 'permission-denied',
+      message:
+        'the token from {{source}} is not renewable and nothing replaces it: it stops working in {{left}}',
+      remedies: ['vault.renew-token'],
+    },
+    'never-expires': {
+      status: 'warn',
+      severity: 'medium',
+      message: 'the token never expires ({{kind}}): a leaked copy works forever',
+      remedies: ['bp.short-lived-credentials', 'bp.least-privilege'],
+    },
+  },
+  async run({ vault, config }) {
+    const t = await vault.tokenSelf()
+    const login = await vault.login()
+    const policies = [...t.policies, ...t.identityPolicies]
+    const details = [
+      `policies: ${policies.join(', ') || '(none)'}`,
+      `ttl: ${t.ttlSec ? formatDuration(t.ttlSec * 1000) : 'none'}`,
+      `renewable: ${t.renewable}`,
+      ...(t.expireTime ? [`expires: ${t.expireTime}`] : []),
+      `source: ${login.source}`,
+    ]
+    if (t.ttlSec === 0 && !t.expireTime)
+      return found(
+        'never-expires',
+        { kind: policies.includes('root') ? 'root token' : 'no TTL' },
+        { details },
+      )
+    const left = formatDuration(t.ttlSec * 1000)
+    const min = config.thresholds.tokenMinTtlMs
+    // A login method re-authenticates when the token runs out; only a static token is left stranded.
+    const static_ = login.method === 'token' && !login.source.startsWith('agent sink')
+    if (t.ttlSec * 1000 < min)
+      return found(
+        'expiring-soon',
+        { left, min: formatDuration(min), renewNote: t.renewable ? '' : ' and cannot be renewed' },
+        {
+          details,
+          commands: {
+            'vault.renew-token': ['vault token lookup', ...(t.renewable ? ['vault token renew'] : [])],
+          },
+        },
+      )
+    if (!t.renewable && static_) return found('not-renewable', { source: login.source, left }, { details })
+    return pass(`TTL ${left}${t.renewable ? ', renewable' : ''}; policies ${policies.join(', ')}`, details)
+  },
+})

@@ -1,0 +1,29 @@
+import { Command, Flags } from '@oclif/core'
+import { checks } from '../checks/index.js'
+import { catalogJson, catalogMarkdown, catalogText } from '../render/catalog.js'
+
+export default class Checks extends Command {
+  static override summary = 'List the check catalogue (id, provider, category, what it needs).'
+  static override examples = [
+    '<%= config.bin %> checks',
+    '<%= config.bin %> checks --format json | jq ".checks[].id"',
+    '<%= config.bin %> checks --provider vault',
+  ]
+  static override flags = {
+    format: Flags.string({
+      summary: 'Output format.',
+      options: ['text', 'json', 'markdown'],
+      default: 'text',
+    }),
+    provider: Flags.string({ summary: 'Only this provider.', multiple: true }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Checks)
+    const wanted = flags.provider?.map((p) => (p === 'k8s' ? 'kubernetes' : p))
+    const list = wanted ? checks.filter((c) => wanted.includes(c.provider)) : checks
+    if (flags.format === 'json') process.stdout.write(JSON.stringify(catalogJson(list), null, 2) + '\n')
+    else if (flags.format === 'markdown') process.stdout.write(catalogMarkdown(list))
+    else process.stdout.write(catalogText(list))
+  }
+}

@@ -1,0 +1,96 @@
+import { Args, Command, Flags } from '@oclif/core'
+import { runDoctor } from '../app/doctor.js'
+import type { Format } from '../app/formats.js'
+import { exitWithUsageError } from './errors.js'
+import { doctorFlags } from './flags.js'
+
+export default class Demo extends Command {
+  static override summary = 'Run the doctor against a built-in simulated deployment.'
+  static override description = `Sets up a named scenario — node files, loopback simulators of Vault, AWS, Kubernetes, Google and Azure, and a doctor config — in a temporary folder, runs the doctor against it, and cleans up. Support uses it to reproduce a failure by name; newcomers to see real output. Nothing leaves the machine.
+
+Without a scenario it runs node-broken. The exit code is the doctor's only with --exit-code.`
+  static override examples = [
+    '<%= config.bin %> demo',
+    '<%= config.bin %> demo --list',
+    '<%= config.bin %> demo vault-permission-denied',
+    '<%= config.bin %> demo node-broken --format json',
+  ]
+  static override args = {
+    scenario: Args.string({ description: 'scenario name (see --list)', default: 'node-broken' }),
+  }
+  static override flags = {
+    list: Flags.boolean({ summary: 'Name the scenarios, one a line.' }),
+    'exit-code': Flags.boolean({ summary: "Exit with the doctor's exit code (0/1/3) instead of 0." }),
+    keep: Flags.boolean({ summary: 'Keep the scenario folder and print where it is.' }),
+    format: doctorFlags.format,
+    verbose: doctorFlags.verbose,
+    only: doctorFlags.only,
+    skip: doctorFlags.skip,
+    timeout: doctorFlags.timeout,
+    deadline: doctorFlags.deadline,
+    color: doctorFlags.color,
+  }
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Demo)
+    const { scenarios, findScenario } = await import('../sandbox/scenarios/index.js')
+    if (flags.list) {
+      process.stdout.write(scenarios.map((s) => s.name).join('\n') + '\n')
+      return
+    }
+    const scenario = findScenario(args.scenario)
+    if (!scenario) {
+      const { closest } = await import('fastest-levenshtein')
+      const near = scenarios.length
+        ? closest(
+            args.scenario,
+            scenarios.map((s) => s.name),
+          )
+        : undefined
+      process.stderr.write(
+        `edge-secrets: unknown scenario "${args.scenario}"${near ? `. Did you mean ${near}?` : ''} (demo --list names them)\n`,
+      )
+      process.exit(2)
+    }
+    const { prepareScenario, isolatedEnv, INHERITED_CREDENTIAL_VARS } =
+      await import('../sandbox/run-scenario.js')
+    for (const k of INHERITED_CREDENTIAL_VARS) delete process.env[k]
+    const prepared = await prepareScenario(scenario)
+    // SDKs read process.env directly, so the scenario's environment must be the process's.
+    Object.assign(process.env, isolatedEnv(prepared.dir), prepared.instance.env)
+    process.stderr.write(`demo ${scenario.name}: ${scenario.description}\n\n`)
+    const extra = prepared.instance.args ?? []
+    const argValue = (name: string) => {
+      const i = extra.indexOf(name)
+      return i >= 0 ? extra[i + 1] : undefined
+    }
+    let exitCode = 0
+    try {
+      const result = await runDoctor({
+        config: prepared.configFile,
+        providers: scenario.providers,
+        format: flags.format as Format,
+        verbose: flags.verbose,
+        only: flags.only,
+        skip: flags.skip,
+        timeout: argValue('--timeout') ?? flags.timeout,
+        deadline: argValue('--deadline') ?? flags.deadline,
+        offline: extra.includes('--offline'),
+        manifests: extra.flatMap((a, i) => (extra[i - 1] === '--manifests' ? [a] : [])),
+        color: flags.color,
+        version: this.config.version,
+      })
+      exitCode = result.exitCode
+    } catch (e) {
+      await prepared.cleanup()
+      exitWithUsageError(e)
+    }
+    if (flags.keep) {
+      await prepared.instance.stop()
+      process.stderr.write(`\nscenario folder kept: ${prepared.dir}\n`)
+    } else await prepared.cleanup()
+    if (!flags['exit-code'] && exitCode !== 0)
+      process.stderr.write(`\n(the doctor's exit code was ${exitCode}; demo exits 0 unless --exit-code)\n`)
+    process.exitCode = flags['exit-code'] ? exitCode : 0
+  }
+}

@@ -1,0 +1,47 @@
+import { Command } from '@oclif/core'
+import { runDoctor } from '../app/doctor.js'
+import { exitWithUsageError } from './errors.js'
+import { doctorFlags } from './flags.js'
+import type { Format } from '../app/formats.js'
+import type { FailOn } from '../core/report.js'
+
+export default class Doctor extends Command {
+  static override summary = 'Run every applicable check against the live deployment.'
+  static override description = `Checks the chain from the secret manager to the pipeline's \${VAR} references: the node's files, Vault, AWS, Kubernetes, Google and Azure, whichever are configured or detected.
+
+Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it; 2 the doctor could not run (bad flag or config); 3 incomplete (a check could not finish).`
+  static override examples = [
+    '<%= config.bin %> doctor',
+    '<%= config.bin %> doctor --provider vault --only "vault.*" --verbose',
+    '<%= config.bin %> doctor --format json -o report.json',
+    '<%= config.bin %> doctor --offline --manifests k8s/ --format sarif > doctor.sarif',
+    '<%= config.bin %> doctor --format github --fail-on warn',
+  ]
+  static override flags = doctorFlags
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Doctor)
+    try {
+      const { exitCode } = await runDoctor({
+        config: flags.config,
+        providers: flags.provider,
+        only: flags.only,
+        skip: flags.skip,
+        format: flags.format as Format,
+        output: flags.output,
+        failOn: flags['fail-on'] as FailOn,
+        timeout: flags.timeout,
+        deadline: flags.deadline,
+        concurrency: flags.concurrency,
+        offline: flags.offline,
+        manifests: flags.manifests,
+        verbose: flags.verbose,
+        color: flags.color,
+        version: this.config.version,
+      })
+      process.exitCode = exitCode
+    } catch (e) {
+      exitWithUsageError(e)
+    }
+  }
+}

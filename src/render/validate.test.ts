@@ -1,0 +1,120 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { CheckResult, Report } from '../core/report.js'
+import { sampleReport } from './fixture.js'
+import { renderJson } from './json.js'
+import { REPORT_SCHEMA_PATH, validateReport } from './validate.js'
+
+/** The JSON a report renders to, as a mutable object a test can break. */
+const asJson = (r: Report = sampleReport()) =>
+  JSON.parse(renderJson(r)) as Record<string, unknown> & {
+    checks: Record<string, unknown>[]
+    summary: Record<string, number>
+  }
+
+const checkIndex = (doc: ReturnType<typeof asJson>, id: string) => doc.checks.findIndex((c) => c.id === id)
+
+describe('report schema', () => {
+  it('ships at the package root, as a 2020-12 schema', () => {
+    expect(existsSync(REPORT_SCHEMA_PATH)).toBe(true)
+    expect(REPORT_SCHEMA_PATH.replace(/\\/g, '/')).toMatch(/\/schema\/report\.schema\.json$/)
+    const schema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')) as Record<string, unknown>
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+  })
+
+  it('accepts the sample report, as an object and as rendered JSON', async () => {
+    expect(await validateReport(sampleReport())).toEqual([])
+    expect(await validateReport(asJson())).toEqual([])
+  })
+
+  it('accepts a minimal healthy report and an interrupted one', async () => {
+    const pass: CheckResult = {
+      id: 'node.pipeline-config',
+      title: 'Pipeline config parses',
+      provider: 'node',
+      category: 'config',
+      severity: 'critical',
+      status: 'pass',
+      summary: 'ok',
+      remedies: [],
+      durationMs: 1.5,
+    }
+    const healthy = sampleReport({
+      checks: [pass],
+      summary: { total: 1, pass: 1, warn: 0, fail: 0, error: 0, skip: 0 },
+      exitCode: 0,
+      identities: [],
+      expiredIgnores: undefined,
+    })
+    expect(await validateReport(healthy)).toEqual([])
+    expect(await validateReport(asJson(healthy))).toEqual([])
+    expect(await validateReport(sampleReport({ interrupted: true }))).toEqual([])
+  })
+
+  it('rejects an unknown status', async () => {
+    const doc = asJson()
+    doc.checks[0]!.status = 'broken'
+    const errors = await validateReport(doc)
+    expect(errors.some((e) => e.startsWith('/checks/0/status'))).toBe(true)
+  })
+
+  it('rejects a skip without a skipReason, and a skipReason on anything else', async () => {
+    const doc = asJson()
+    const skip = checkIndex(doc, 'vault.audit')
+    delete doc.checks[skip]!.skipReason
+    expect((await validateReport(doc)).some((e) => e.includes(`/checks/${skip}`))).toBe(true)
+
+    const other = asJson()
+    const pass = checkIndex(other, 'vault.health')
+    other.checks[pass]!.skipReason = 'offline'
+    expect((await validateReport(other)).some((e) => e.includes(`/checks/${pass}`))).toBe(true)
+  })
+
+  it('rejects a wrong schemaVersion', async () => {
+    const doc = asJson()
+    doc.schemaVersion = 2
+    expect(await validateReport(doc)).toContain('/schemaVersion: must be 1')
+  })
+
+  it('rejects unknown properties, enums and bad locations with a pointer to the field', async () => {
+    const doc = asJson()
+    doc.secretValue = 'x'
+    const i = checkIndex(doc, 'vault.capabilities')
+    doc.checks[i]!.symptom = 'unhappy'
+    ;(doc.checks[i]!.findings as { location: { line: number } }[])[0]!.location.line = 0
+    const errors = await validateReport(doc)
+    expect(errors).toContain('/: unknown property "secretValue"')
+    expect(errors.some((e) => e.startsWith(`/checks/${i}/symptom`))).toBe(true)
+    expect(errors.some((e) => e.startsWith(`/checks/${i}/findings/0/location/line`))).toBe(true)
+  })
+
+  it('rejects findings on a check that neither warns nor fails, and ignored without skip', async () => {
+    const doc = asJson()
+    const i = checkIndex(doc, 'vault.health')
+    doc.checks[i]!.findings = []
+    expect((await validateReport(doc)).length).toBeGreaterThan(0)
+
+    const ignored = asJson()
+    const j = checkIndex(ignored, 'vault.path-layout')
+    ignored.checks[j]!.skipReason = 'offline'
+    expect((await validateReport(ignored)).length).toBeGreaterThan(0)
+  })
+
+  it('rejects counts that do not add up and an exit code that does not follow from them', async () => {
+    const doc = asJson()
+    doc.summary.pass = 4
+    expect(await validateReport(doc)).toEqual(['/summary/pass: says 4 but the checks hold 3'])
+
+    const gate = asJson()
+    gate.exitCode = 0
+    const errors = await validateReport(gate)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^\/exitCode: 0 does not follow/)
+  })
+
+  it('rejects things that are not reports at all', async () => {
+    expect((await validateReport(null)).length).toBeGreaterThan(0)
+    expect((await validateReport({})).length).toBeGreaterThan(0)
+    expect((await validateReport([])).length).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,192 @@
+// The aws provider against the simulator: the real SDK clients over real HTTP on 127.0.0.1.
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { defaultConfig } from '../../src/core/config.js'
+import { ProviderError, type ProviderSession } from '../../src/core/provider.js'
+import { RunRecorder } from '../../src/core/recorder.js'
+import { redact } from '../../src/core/redact.js'
+import awsProvider from '../../src/providers/aws.js'
+import {
+  AWS_CANARIES,
+  AWS_READ_OPERATIONS,
+  EDGE_KEY_ID,
+  SECRET_ARN,
+  SECRET_NAME,
+  healthyAwsState,
+  startAwsSimulator,
+  type AwsSimulator,
+} from '../../src/sandbox/aws.js'
+
+let sim: AwsSimulator
+
+beforeAll(async () => {
+  sim = await startAwsSimulator(healthyAwsState())
+})
+afterAll(() => sim.close())
+afterEach(() => {
+  vi.unstubAllEnvs()
+  sim.state.throttle = []
+  sim.knobs.clockOffsetMs = 0
+  sim.knobs.latencyMs = 0
+  sim.knobs.blackHole = false
+})
+
+function session(env: Record<string, string> = {}, aws: Record<string, unknown> = {}, timeoutMs = 3000) {
+  vi.stubEnv('AWS_ENDPOINT_URL', sim.url)
+  vi.stubEnv('AWS_REGION', 'us-east-1')
+  vi.stubEnv('AWS_ACCESS_KEY_ID', EDGE_KEY_ID)
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', AWS_CANARIES.secretAccessKey)
+  vi.stubEnv('AWS_SESSION_TOKEN', AWS_CANARIES.sessionToken)
+  for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v)
+  const recorder = new RunRecorder()
+  const s: ProviderSession = {
+    config: defaultConfig({ aws: { secrets: [{ id: SECRET_NAME }], ...aws } }, { env: process.env }),
+    signal: new AbortController().signal,
+    timeoutMs,
+    offline: false,
+    recorder,
+    now: () => new Date(),
+    env: process.env,
+  }
+  return { api: awsProvider.create(s), recorder }
+}
+
+const rejection = async (p: Promise<unknown>) => {
+  try {
+    await p
+  } catch (e) {
+    expect(e).toBeInstanceOf(ProviderError)
+    return e as ProviderError
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('aws provider over the simulator', () => {
+  it('resolves env credentials, identity, the secret and its rotation metadata', async () => {
+    const { api, recorder } = session()
+    const creds = await api.credentials()
+    expect(creds.resolved).toMatchObject({ source: 'env', accessKeyId: EDGE_KEY_ID, temporary: true })
+    const id = await api.callerIdentity()
+    expect(id.arn).toContain('assumed-role/expanso-edge/')
+    expect(id.account).toBe('123456789012')
+    const v = await api.secretValue(SECRET_NAME)
+    expect(v.arn).toBe(SECRET_ARN)
+    expect(v.payload).toBe('json-object')
+    expect(v.keys.map((k) => k.name)).toEqual(['kafka_username', 'kafka_password', 'api_token', 'db_password'])
+    expect(JSON.stringify(v)).not.toContain(AWS_CANARIES.kafka_password)
+    expect(redact(`x ${AWS_CANARIES.kafka_password} ${AWS_CANARIES.secretAccessKey}`)).not.toMatch(/canary/)
+    const d = await api.describeSecret(SECRET_NAME)
+    expect(d).toMatchObject({ rotationEnabled: true, rotationDays: 30 })
+    expect(d.lastRotatedDate).toBeInstanceOf(Date)
+    expect(recorder.clock.length).toBeGreaterThanOrEqual(3)
+    expect(Math.abs(api.clockOffsetMs() ?? 99_999)).toBeLessThan(5000)
+    for (const op of sim.operations()) expect(AWS_READ_OPERATIONS.has(op), op).toBe(true)
+  })
+
+  it('names each credential source tried when none resolves', async () => {
+    const { api } = session({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' })
+    const creds = await api.credentials()
+    expect(creds.resolved).toBeUndefined()
+    expect(creds.attempts.map((a) => [a.source, a.outcome])).toEqual([
+      ['env', 'absent'],
+      ['profile', 'absent'],
+      ['web-identity', 'absent'],
+      ['container', 'absent'],
+      ['instance-metadata', 'disabled'],
+    ])
+  })
+
+  it('fails a named profile that does not exist as the profile source', async () => {
+    const { api } = session({ AWS_PROFILE: 'edge' })
+    const creds = await api.credentials()
+    expect(creds.resolved).toBeUndefined()
+    expect(creds.attempts[0]).toMatchObject({ source: 'env', outcome: 'absent' })
+    expect(creds.attempts[1]).toMatchObject({ source: 'profile', outcome: 'failed' })
+  })
+
+  it('exchanges a web identity token at the simulated STS (IRSA)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-wi-'))
+    const file = join(dir, 'token')
+    writeFileSync(file, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLWNhbmFyeQ')
+    sim.state.webIdentities = [
+      { token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLWNhbmFyeQ', roleArn: 'arn:aws:iam::123456789012:role/expanso-edge', issues: EDGE_KEY_ID },
+    ]
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/expanso-edge',
+      AWS_WEB_IDENTITY_TOKEN_FILE: file,
+    })
+    const creds = await api.credentials()
+    expect(creds.resolved).toMatchObject({ source: 'web-identity', temporary: true, refreshable: true })
+    expect(creds.resolved?.expiresAt).toBeInstanceOf(Date)
+    expect((await api.callerIdentity()).arn).toContain('expanso-edge')
+  })
+
+  it('keeps code, request id and principal of an AccessDenied', async () => {
+    const { api } = session()
+    const e = await rejection(api.secretValue('other/app'))
+    expect(e.kind).toBe('denied')
+    expect(e.facts).toMatchObject({ code: 'AccessDeniedException', status: 400 })
+    expect(e.facts.principal).toContain('assumed-role/expanso-edge/')
+    expect(String(e.facts.requestId)).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('tells KMS denial, decryption failure, not found and throttling apart', async () => {
+    const { api } = session()
+    sim.state.secrets.push(
+      { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/kms-Zz1234', name: 'expanso/pipeline/kms', secretString: '{}', kms: 'denied' },
+      { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/dec-Yy1234', name: 'expanso/pipeline/dec', secretString: '{}', kms: 'decryption-failure' },
+    )
+    const kms = await rejection(api.secretValue('expanso/pipeline/kms'))
+    expect(kms.facts.code).toBe('AccessDeniedException')
+    expect(kms.message).toContain('Access to KMS is not allowed')
+    const dec = await rejection(api.secretValue('expanso/pipeline/dec'))
+    expect(dec.facts.code).toBe('DecryptionFailure')
+    const nf = await rejection(api.secretValue('expanso/pipeline/missing'))
+    expect(nf.kind).toBe('not-found')
+    sim.state.throttle = ['DescribeSecret']
+    const th = await rejection(api.describeSecret('expanso/pipeline/kms'))
+    expect(th.kind).toBe('throttled')
+    sim.state.secrets.splice(1)
+  })
+
+  it('reports a 10-minute clock skew as a signature rejection and a clock observation', async () => {
+    sim.knobs.clockOffsetMs = 600_000
+    const { api, recorder } = session()
+    const e = await rejection(api.callerIdentity())
+    expect(e.kind).toBe('unauthenticated')
+    expect(e.facts.code).toBe('SignatureDoesNotMatch')
+    expect(Number(e.facts.skewMs)).toBeGreaterThan(590_000)
+    expect(recorder.clock.some((c) => c.rejected?.includes('Signature expired'))).toBe(true)
+    const dated = recorder.clock.find((c) => !c.rejected)!
+    expect(dated.serverTime.getTime() - dated.localTime.getTime()).toBeGreaterThan(590_000)
+    expect(api.clockOffsetMs()).toBeGreaterThan(590_000)
+  })
+
+  it('simulates principal policy', async () => {
+    const { api } = session()
+    sim.state.principals[0] = {
+      ...sim.state.principals[0]!,
+      statements: [...sim.state.principals[0]!.statements, { action: 'iam:SimulatePrincipalPolicy', resource: '*' }],
+    }
+    const r = await api.simulate('arn:aws:iam::123456789012:role/expanso-edge', ['secretsmanager:GetSecretValue'], [SECRET_ARN, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:*'])
+    expect(r.map((x) => x.decision)).toEqual(['allowed', 'implicitDeny'])
+    sim.state.principals[0] = { ...sim.state.principals[0]!, statements: sim.state.principals[0]!.statements.slice(0, 2) }
+    const e = await rejection(api.simulate('arn:aws:iam::123456789012:role/expanso-edge', ['secretsmanager:GetSecretValue'], [SECRET_ARN]))
+    expect(e.kind).toBe('denied')
+    expect(e.facts.code).toBe('AccessDenied')
+  })
+
+  it('times out a black-holed endpoint within the call limit', async () => {
+    sim.knobs.blackHole = true
+    const { api } = session({}, {}, 400)
+    const t0 = Date.now()
+    const e = await rejection(api.callerIdentity())
+    expect(e.kind).toBe('timeout')
+    expect(Date.now() - t0).toBeLessThan(3000)
+  })
+})
