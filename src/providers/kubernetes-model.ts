@@ -404,72 +404,63 @@ export function condition(o: KObject, type: string) {
   return list.find((c) => c.type === type)
 }
 
-/** Which cloud's workload identity the deployment relies on, and why we think so. */
-export interface CloudsInUse {
-  readonly aws?: string
-  readonly gcp?: string
-  readonly azure?: string
-}
-
 export const GKE_ANNOTATION = 'iam.gke.io/gcp-service-account'
 export const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn'
 export const AZURE_ANNOTATION = 'azure.workload.identity/client-id'
 export const AZURE_LABEL = 'azure.workload.identity/use'
 
-/** Which cloud's identity a deployment relies on, with the evidence (never guessed from nothing). */
-export function cloudsInUse(inv: Inventory, config: ResolvedConfig): CloudsInUse {
-  const out: { aws?: string; gcp?: string; azure?: string } = {}
-  if (config.aws.configured) out.aws = 'the doctor config sets up AWS'
-  if (config.gcp.configured) out.gcp = 'the doctor config sets up Google Secret Manager'
-  if (config.azure.configured) out.azure = 'the doctor config sets up Azure Key Vault'
-  for (const o of inv.objects) {
-    if (o.kind === 'SecretStore' || o.kind === 'ClusterSecretStore') {
-      const p = o.spec?.provider ?? {}
-      if (p.aws && p.aws.auth?.jwt)
-        out.aws ??= `${refOf(o, inv)} authenticates to AWS with a service-account token`
-      if (p.gcpsm && p.gcpsm.auth?.workloadIdentity) out.gcp ??= `${refOf(o, inv)} uses GKE workload identity`
-      if (p.azurekv && p.azurekv.authType === 'WorkloadIdentity')
-        out.azure ??= `${refOf(o, inv)} uses Azure workload identity`
-    }
-    if (o.kind === 'SecretProviderClass') {
-      const prov = o.spec?.provider
-      const params = o.spec?.parameters ?? {}
-      if (prov === 'aws' && params.usePodIdentity !== 'true')
-        out.aws ??= `${refOf(o, inv)} uses the AWS provider`
-      if (prov === 'gcp') out.gcp ??= `${refOf(o, inv)} uses the GCP provider`
-      if (prov === 'azure' && params.usePodIdentity !== 'true' && params.clientID)
-        out.azure ??= `${refOf(o, inv)} uses Azure workload identity (clientID)`
-    }
-    if (o.kind === 'ServiceAccount') {
-      const a = annotations(o)
-      if (IRSA_ANNOTATION in a) out.aws ??= `${refOf(o, inv)} carries ${IRSA_ANNOTATION}`
-      if (GKE_ANNOTATION in a) out.gcp ??= `${refOf(o, inv)} carries ${GKE_ANNOTATION}`
-      if (AZURE_ANNOTATION in a) out.azure ??= `${refOf(o, inv)} carries ${AZURE_ANNOTATION}`
-    }
-  }
-  return out
+export type Cloud = 'aws' | 'gcp' | 'azure'
+
+export interface IdentityAccount {
+  readonly ns: string
+  readonly name: string
+  readonly why: string
+  readonly workload?: Workload
+  /** The clouds this account must be bound to, each with the evidence. */
+  readonly clouds: Map<Cloud, string>
 }
 
-/** The service accounts that need a cloud identity: the workloads' own, and those ESO stores log in as. */
-export function identityServiceAccounts(
-  inv: Inventory,
-  config: ResolvedConfig,
-): { ns: string; name: string; why: string; workload?: Workload }[] {
-  const out: { ns: string; name: string; why: string; workload?: Workload }[] = []
-  const seen = new Set<string>()
+const storeCloud = (o: KObject): Cloud | undefined => {
+  const p = o.spec?.provider ?? {}
+  if (p.aws?.auth?.jwt) return 'aws'
+  if (p.gcpsm?.auth?.workloadIdentity) return 'gcp'
+  if (p.azurekv?.authType === 'WorkloadIdentity') return 'azure'
+  return undefined
+}
+
+/**
+ * The service accounts that need a cloud identity, and for which cloud: a workload's own account for the
+ * clouds the doctor config sets up (the agent calls them itself) and the CSI providers it mounts; an ESO
+ * store's account for the store's cloud; any account for an annotation it already carries (to judge its form).
+ */
+export function identityServiceAccounts(inv: Inventory, config: ResolvedConfig): IdentityAccount[] {
+  const out = new Map<string, IdentityAccount>()
   const add = (ns: string, name: string, why: string, workload?: Workload) => {
     const key = `${ns}/${name}`
-    if (seen.has(key)) return
-    seen.add(key)
-    out.push({ ns, name, why, workload })
+    let e = out.get(key)
+    if (!e) out.set(key, (e = { ns, name, why, workload, clouds: new Map() }))
+    return e
   }
-  for (const w of workloads(inv, config))
-    add(
+  for (const w of workloads(inv, config)) {
+    const e = add(
       w.namespace,
       w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount ?? 'default',
       `${w.ref} runs as it`,
       w,
     )
+    if (config.aws.configured) e.clouds.set('aws', 'the doctor config sets up AWS')
+    if (config.gcp.configured) e.clouds.set('gcp', 'the doctor config sets up Google Secret Manager')
+    if (config.azure.configured) e.clouds.set('azure', 'the doctor config sets up Azure Key Vault')
+    for (const cls of csiClassesOf(w.podSpec)) {
+      const spc = findObject(inv, 'SecretProviderClass', w.namespace, cls)
+      const params = spc?.spec?.parameters ?? {}
+      const evidence = `it mounts SecretProviderClass ${cls}`
+      if (spc?.spec?.provider === 'aws' && params.usePodIdentity !== 'true') e.clouds.set('aws', evidence)
+      if (spc?.spec?.provider === 'gcp') e.clouds.set('gcp', evidence)
+      if (spc?.spec?.provider === 'azure' && params.usePodIdentity !== 'true' && params.clientID)
+        e.clouds.set('azure', `${evidence} with workload identity (clientID)`)
+    }
+  }
   for (const o of inv.objects) {
     if (o.kind !== 'SecretStore' && o.kind !== 'ClusterSecretStore') continue
     const p = o.spec?.provider ?? {}
@@ -477,9 +468,21 @@ export function identityServiceAccounts(
       p.aws?.auth?.jwt?.serviceAccountRef ??
       p.gcpsm?.auth?.workloadIdentity?.serviceAccountRef ??
       p.azurekv?.serviceAccountRef
-    if (ref?.name) add(ref.namespace ?? nsOf(o, inv), ref.name, `${refOf(o, inv)} logs in as it`)
+    const cloud = storeCloud(o)
+    if (!ref?.name || !cloud) continue
+    const e = add(ref.namespace ?? nsOf(o, inv), ref.name, `${refOf(o, inv)} logs in as it`)
+    e.clouds.set(cloud, `${refOf(o, inv)} logs in to ${cloud} as it`)
   }
-  return out
+  for (const e of out.values()) {
+    const sa = findObject(inv, 'ServiceAccount', e.ns, e.name)
+    if (!sa) continue
+    const a = annotations(sa)
+    if (IRSA_ANNOTATION in a && !e.clouds.has('aws')) e.clouds.set('aws', `it carries ${IRSA_ANNOTATION}`)
+    if (GKE_ANNOTATION in a && !e.clouds.has('gcp')) e.clouds.set('gcp', `it carries ${GKE_ANNOTATION}`)
+    if (AZURE_ANNOTATION in a && !e.clouds.has('azure'))
+      e.clouds.set('azure', `it carries ${AZURE_ANNOTATION}`)
+  }
+  return [...out.values()]
 }
 
 /** The object names a SecretProviderClass fetches (objectName/objectAlias, or GCP `path`), or a parse error. */

@@ -38,7 +38,7 @@ export const nodeRemedies = defineRemedies({
     body: [
       'Whatever delivers the secrets (a Vault agent template, an init container or fetch script, a CSI mount)',
       'must write the env file before the edge agent starts, at the path the agent loads (`env_file`,',
-      '`EnvironmentFile=`, `pipeline.envFiles`). Check that writer\'s logs for why it did not, and that both',
+      "`EnvironmentFile=`, `pipeline.envFiles`). Check that writer's logs for why it did not, and that both",
       'sides mount the same volume.',
     ].join(' '),
   },
@@ -74,7 +74,7 @@ export const nodeRemedies = defineRemedies({
       '5 minutes off ("Signature expired"), and JWT logins (Vault, Google, Azure) fail on `iat`/`exp` outside a',
       'small leeway. Check sync with `timedatectl status` (or `chronyc tracking`), turn it on with',
       '`timedatectl set-ntp true` (systemd-timesyncd) or `systemctl enable --now chronyd`, and step a large',
-      'offset at once with `chronyc makestep`. When only one server disagrees with the others, that server\'s',
+      "offset at once with `chronyc makestep`. When only one server disagrees with the others, that server's",
       'clock is the one to fix.',
     ].join(' '),
   },

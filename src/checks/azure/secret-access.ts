@@ -149,15 +149,17 @@ export default defineCheck({
     const whoami = async () =>
       (principal ??= (await azure.token().catch(() => undefined))?.objectId ?? '<object-id>')
 
-    for (const { name, keys } of secrets) {
-      let info
-      try {
-        info = await azure.secret(name)
-      } catch (e) {
-        if (!isProviderError(e)) throw e
-        await classify(e, name)
+    // In parallel: a black-holed vault then costs one timeout, not one per secret.
+    const reads = await Promise.allSettled(secrets.map(({ name }) => azure.secret(name)))
+    for (const [i, { name, keys }] of secrets.entries()) {
+      const read = reads[i]
+      if (!read) continue
+      if (read.status === 'rejected') {
+        if (!isProviderError(read.reason)) throw read.reason
+        await classify(read.reason, name)
         continue
       }
+      const info = read.value
       if (info.value === 'empty') {
         add('empty-value', name)
         continue

@@ -97,7 +97,8 @@ export default defineCheck({
     'no-project': {
       status: 'fail',
       severity: 'critical',
-      message: 'no project for {{secrets}}: neither gcp.project, GOOGLE_CLOUD_PROJECT nor the credentials name one',
+      message:
+        'no project for {{secrets}}: neither gcp.project, GOOGLE_CLOUD_PROJECT nor the credentials name one',
       remedies: ['gcp.set-project'],
     },
   },
@@ -156,7 +157,8 @@ export default defineCheck({
 function fromError(e: ProviderError): Outcome<Key> {
   const f = e.facts
   const str = (v: unknown, dflt = '') => (v === undefined || v === null ? dflt : String(v))
-  if (NETWORK.has(e.kind)) return found('unreachable', { message: e.message }, { details: [`kind: ${e.kind}`] })
+  if (NETWORK.has(e.kind))
+    return found('unreachable', { message: e.message }, { details: [`kind: ${e.kind}`] })
   switch (f.reason) {
     case 'no-credentials':
       return found(
@@ -164,9 +166,15 @@ function fromError(e: ProviderError): Outcome<Key> {
         {
           detail:
             'GOOGLE_APPLICATION_CREDENTIALS is unset, there is no gcloud ADC file, and ' +
-            (f.detection === 'none' ? 'METADATA_SERVER_DETECTION=none turns off the metadata server' : 'no metadata server was detected'),
+            (f.detection === 'none'
+              ? 'METADATA_SERVER_DETECTION=none turns off the metadata server'
+              : 'no metadata server was detected'),
         },
-        { commands: { 'gcp.configure-adc': ['gcloud auth application-default print-access-token >/dev/null && echo ok'] } },
+        {
+          commands: {
+            'gcp.configure-adc': ['gcloud auth application-default print-access-token >/dev/null && echo ok'],
+          },
+        },
       )
     case 'file-missing':
       return found(

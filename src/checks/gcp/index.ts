@@ -1,4 +1,5 @@
 // The gcp checks, in display order. Adding a check: its file, its test, and one line here.
 import type { Check } from '../../core/check.js'
+import credentials from './credentials.js'
 
-export const gcpChecks: Check[] = []
+export const gcpChecks: Check[] = [credentials]

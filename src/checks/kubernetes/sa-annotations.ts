@@ -6,7 +6,6 @@ import {
   IRSA_ANNOTATION,
   annotationChanged,
   annotations,
-  cloudsInUse,
   findObject,
   identityServiceAccounts,
   podStarted,
@@ -97,12 +96,13 @@ export default defineCheck({
   },
   async run({ kubernetes, config }) {
     const inv = await kubernetes.inventory()
-    const clouds = cloudsInUse(inv, config)
-    if (!clouds.aws && !clouds.gcp && !clouds.azure)
+    const accounts = identityServiceAccounts(inv, config).filter((sa) => sa.clouds.size > 0)
+    if (accounts.length === 0)
       return skip('not-applicable', 'no AWS, Google Cloud or Azure workload identity in use')
     const outcomes: Outcome<Key>[] = []
     const details: string[] = []
-    for (const sa of identityServiceAccounts(inv, config)) {
+    for (const sa of accounts) {
+      const clouds = { aws: sa.clouds.get('aws'), gcp: sa.clouds.get('gcp'), azure: sa.clouds.get('azure') }
       const obj = findObject(inv, 'ServiceAccount', sa.ns, sa.name)
       const ref = `ServiceAccount/${sa.ns}/${sa.name}`
       if (!obj) {
@@ -199,7 +199,8 @@ export default defineCheck({
             found('azure-label-missing', { workload: sa.workload.ref }, { location: sa.workload.location }),
           )
       }
-      if (checked.length) details.push(`${ref}: ${checked.join(', ')} well-formed`)
+      if (checked.length)
+        details.push(`${ref}: ${checked.join(', ')} well-formed (${[...sa.clouds.values()].join('; ')})`)
 
       // Pods keep the identity env/volumes they were admitted with.
       if (inv.source === 'live')
@@ -232,9 +233,6 @@ export default defineCheck({
           }
         }
     }
-    const inUse = Object.entries(clouds).map(([c, why]) => `${c}: ${why}`)
-    return outcomes.length > 0
-      ? outcomes
-      : pass('workload-identity annotations in place', [...inUse, ...details])
+    return outcomes.length > 0 ? outcomes : pass('workload-identity annotations in place', details)
   },
 })

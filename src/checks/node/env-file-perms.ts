@@ -9,7 +9,8 @@ const LOOSER_THAN_0600 = 0o071
 function templateNote(f: SecretFile): string {
   const perms = f.template?.perms
   if (!f.template) return ''
-  if (perms === undefined) return '; its template sets no perms, so the next render undoes a chmod: add perms = "0600"'
+  if (perms === undefined)
+    return '; its template sets no perms, so the next render undoes a chmod: add perms = "0600"'
   if (perms & 0o077) return `; its template sets perms = "${octal(perms)}": change it to "0600"`
   return ''
 }
@@ -96,9 +97,6 @@ export default defineCheck({
       )
     }
     if (outcomes.length) return outcomes
-    return pass(
-      `${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`,
-      details,
-    )
+    return pass(`${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`, details)
   },
 })

@@ -32,8 +32,7 @@ export default defineCheck({
     'no-value': {
       status: 'fail',
       severity: 'critical',
-      message:
-        '{{names}} rendered as `<no value>`: the Vault template reads a key the secret does not have',
+      message: '{{names}} rendered as `<no value>`: the Vault template reads a key the secret does not have',
       remedies: ['auth.confirm-secret-paths', 'vault.error-on-missing-key'],
     },
     null: {

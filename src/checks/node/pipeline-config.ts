@@ -2,8 +2,7 @@ import { defineCheck, found, pass, skip } from '../../core/check.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
 import { parsePipelineConfig, referencedVars, type EnvReference } from './lib/references.js'
 
-const where = (r: EnvReference) =>
-  `${r.form === 'bloblang' ? 'env() in ' : ''}${r.path} (line ${r.line})`
+const where = (r: EnvReference) => `${r.form === 'bloblang' ? 'env() in ' : ''}${r.path} (line ${r.line})`
 
 export default defineCheck({
   id: 'node.pipeline-config',

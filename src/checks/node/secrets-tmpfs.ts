@@ -38,7 +38,10 @@ export default defineCheck({
       )
     const mounts = await node.mounts()
     if (!mounts.length)
-      return skip('not-applicable', 'no mount table on this system (/proc/self/mounts): cannot tell which filesystem holds the files')
+      return skip(
+        'not-applicable',
+        'no mount table on this system (/proc/self/mounts): cannot tell which filesystem holds the files',
+      )
     const onDisk: Item[] = []
     const inMemory: string[] = []
     const unknown: string[] = []
@@ -50,7 +53,8 @@ export default defineCheck({
       }
       const where = `${m.mountPoint} (${m.fsType})`
       if (MEMORY_FS.has(m.fsType)) inMemory.push(`${f.path}: ${where} — ${describeFile(f)}`)
-      else onDisk.push({ name: f.path, detail: `on ${where} — ${describeFile(f)}`, location: { file: f.path } })
+      else
+        onDisk.push({ name: f.path, detail: `on ${where} — ${describeFile(f)}`, location: { file: f.path } })
     }
     if (onDisk.length)
       return found(

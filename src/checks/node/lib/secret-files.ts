@@ -121,4 +121,5 @@ export function describeFile(f: SecretFile): string {
 export const octal = (mode: number): string => (mode & 0o7777).toString(8).padStart(4, '0')
 
 /** A path as it can be pasted into a shell. */
-export const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`)
+export const shellQuote = (s: string): string =>
+  /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`

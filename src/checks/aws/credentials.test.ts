@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { config, fakeAws, NOW } from '../../../test/fixtures/aws/fake-api.js'
+import type { AwsCredentialReport } from '../../providers/aws.js'
+import check from './credentials.js'
+
+const run = (report: AwsCredentialReport) =>
+  runCheck(check, { config: config(), now: NOW, aws: fakeAws({ credentials: async () => report }) })
+
+const ABSENT: AwsCredentialReport['attempts'] = [
+  { source: 'env', outcome: 'absent', detail: 'not set' },
+  { source: 'profile', outcome: 'absent', detail: 'no default profile' },
+  { source: 'web-identity', outcome: 'absent', detail: 'not set' },
+  { source: 'container', outcome: 'absent', detail: 'not set' },
+  { source: 'instance-metadata', outcome: 'disabled', detail: 'AWS_EC2_METADATA_DISABLED is set' },
+]
+
+describe('aws.credentials', () => {
+  it('passes with refreshable session credentials', async () => {
+    const r = await run({
+      resolved: { source: 'web-identity', accessKeyId: 'ASIA1', temporary: true, refreshable: true, expiresAt: new Date(NOW.getTime() + 60_000) },
+      attempts: [],
+    })
+    expect(r.status).toBe('pass')
+    expect(r.summary).toContain('web-identity')
+  })
+
+  it('names every source tried when none resolves', async () => {
+    const r = await run({ attempts: ABSENT })
+    expect(r.status).toBe('fail')
+    expect(findingKeys(r)).toEqual(['none'])
+    expect(r.summary).toContain('env absent, profile absent, web-identity absent, container absent, instance-metadata disabled')
+    expect(r.details).toHaveLength(5)
+  })
+
+  it('names the source that failed', async () => {
+    const r = await run({ attempts: [ABSENT[0]!, { source: 'profile', outcome: 'failed', detail: 'Profile edge could not be found' }] })
+    expect(findingKeys(r)).toEqual(['source-failed'])
+    expect(r.summary).toContain('profile')
+    expect(r.summary).toContain('Profile edge could not be found')
+  })
+
+  it('fails expired static session credentials and warns before they expire', async () => {
+    const base = { source: 'env' as const, accessKeyId: 'ASIA1', temporary: true, refreshable: false }
+    const expired = await run({ resolved: { ...base, expiresAt: new Date(NOW.getTime() - 3_600_000) }, attempts: [] })
+    expect(findingKeys(expired)).toEqual(['expired'])
+    expect(expired.summary).toContain('1h')
+    const soon = await run({ resolved: { ...base, expiresAt: new Date(NOW.getTime() + 60_000) }, attempts: [] })
+    expect(soon.status).toBe('warn')
+    expect(findingKeys(soon)).toEqual(['expiring-soon'])
+  })
+
+  it('warns about long-lived access keys', async () => {
+    const r = await run({ resolved: { source: 'profile', accessKeyId: 'AKIA1', temporary: false, refreshable: true }, attempts: [] })
+    expect(findingKeys(r)).toEqual(['long-lived'])
+    expect(r.remedies.map((x) => x.id)).toEqual(['bp.short-lived-credentials'])
+  })
+})

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { awsError, config, fakeAws } from '../../../test/fixtures/aws/fake-api.js'
+import type { AwsApi } from '../../providers/aws.js'
+import check from './least-privilege.js'
+
+const decide = (f: (resource: string) => string): Partial<AwsApi> => ({
+  simulate: async (_s, actions, resources) =>
+    actions.flatMap((action) => resources.map((resource) => ({ action, resource, decision: f(resource) }))),
+})
+
+describe('aws.least-privilege', () => {
+  it('passes when only the configured secrets are allowed', async () => {
+    const r = await runCheck(check, { config: config(), aws: fakeAws() })
+    expect(r.status).toBe('pass')
+  })
+
+  it('warns when GetSecretValue is allowed on secret:*', async () => {
+    const r = await runCheck(check, { config: config(), aws: fakeAws(decide(() => 'allowed')) })
+    expect(r.status).toBe('warn')
+    expect(findingKeys(r)).toEqual(['over-broad'])
+    expect(r.remedies[0]?.commands?.[0]).toContain('expanso/pipeline/credentials-??????')
+  })
+
+  it('fails when the configured secret is denied and unreadable; warns when readable anyway', async () => {
+    const denied = await runCheck(check, {
+      config: config(),
+      aws: fakeAws({
+        ...decide(() => 'implicitDeny'),
+        secretValue: async () => {
+          throw awsError('denied', 'AccessDeniedException', 'denied')
+        },
+      }),
+    })
+    expect(findingKeys(denied)).toEqual(['denied-configured'])
+    expect(denied.status).toBe('fail')
+    const elsewhere = await runCheck(check, { config: config(), aws: fakeAws(decide(() => 'implicitDeny')) })
+    expect(findingKeys(elsewhere)).toEqual(['granted-elsewhere'])
+    expect(elsewhere.status).toBe('warn')
+  })
+
+  it('is not-permitted without iam:SimulatePrincipalPolicy', async () => {
+    const r = await runCheck(check, {
+      config: config(),
+      aws: fakeAws({
+        simulate: async () => {
+          throw awsError('denied', 'AccessDenied', 'not authorized to perform: iam:SimulatePrincipalPolicy')
+        },
+      }),
+    })
+    expect(r.skipReason).toBe('not-permitted')
+    expect(r.skipDetail).toContain('aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::123456789012:role/expanso-edge')
+  })
+})

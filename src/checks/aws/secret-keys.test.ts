@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { config, fakeAws, healthyValue } from '../../../test/fixtures/aws/fake-api.js'
+import type { AwsSecretValueMeta } from '../../providers/aws.js'
+import check from './secret-keys.js'
+
+const run = (v: Partial<AwsSecretValueMeta>) =>
+  runCheck(check, { config: config(), aws: fakeAws({ secretValue: async () => ({ ...healthyValue, ...v }) }) })
+
+describe('aws.secret-keys', () => {
+  it('passes when every key is set', async () => {
+    const r = await run({})
+    expect(r.status).toBe('pass')
+  })
+
+  it('fails a plain-text secret', async () => {
+    const r = await run({ payload: 'text', keys: [] })
+    expect(findingKeys(r)).toEqual(['not-json'])
+    expect(r.summary).toContain('plain text')
+  })
+
+  it('names missing and empty keys, never values', async () => {
+    const r = await run({
+      keys: [
+        { name: 'kafka_username', state: 'set' },
+        { name: 'kafka_password', state: 'empty' },
+        { name: 'api_token', state: 'null' },
+      ],
+    })
+    expect(r.status).toBe('fail')
+    expect(findingKeys(r)).toEqual(['missing-keys', 'empty-keys'])
+    expect(JSON.stringify(r)).toContain('db_password')
+    expect(JSON.stringify(r)).toContain('kafka_password (empty)')
+  })
+
+  it('skips without configured secrets', async () => {
+    const r = await runCheck(check, { config: config({ secrets: [] }), aws: fakeAws() })
+    expect(r.skipReason).toBe('not-applicable')
+  })
+})

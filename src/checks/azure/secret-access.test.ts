@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
+import { azureError, fakeAzure, OBJECT_ID, type FakeAzure } from '../../../test/fixtures/azure/fake-api.js'
+import check from './secret-access.js'
+
+const secrets = [{ name: 'kafka-username' }, { name: 'api-token' }]
+const run = (f: FakeAzure, list: { name: string; keys?: string[] }[] = secrets) =>
+  runCheck(check, {
+    config: { azure: { vaultUrl: 'https://expanso-secrets.vault.azure.net', secrets: list } },
+    azure: fakeAzure(f),
+  })
+const ok = { 'kafka-username': {}, 'api-token': {} }
+const RESOURCE =
+  '/subscriptions/0000/resourcegroups/expanso-rg/providers/microsoft.keyvault/vaults/expanso-secrets/secrets/api-token'
+
+describe('azure.secret-access', () => {
+  it('passes when every secret is readable and non-empty', async () => {
+    const r = await run({ secrets: ok })
+    expect(r.status).toBe('pass')
+    expect(r.summary).toBe('2 secrets readable and non-empty')
+  })
+
+  it('skips without secrets or without a vault URL', async () => {
+    expect((await run({ secrets: ok }, [])).skipReason).toBe('not-applicable')
+    expect((await run({ secrets: ok, vaultUrl: undefined })).skipReason).toBe('not-applicable')
+  })
+
+  it('names the RBAC denial with a role assignment command at the scope Key Vault reported', async () => {
+    const r = await run({
+      secrets: {
+        ...ok,
+        'api-token': azureError(
+          'denied',
+          'secret api-token: Caller is not authorized to perform action on resource.',
+          {
+            status: 403,
+            innerCode: 'ForbiddenByRbac',
+            callerObjectId: OBJECT_ID,
+            resource: RESOURCE,
+          },
+        ),
+      },
+    })
+    expect(findingKeys(r)).toEqual(['denied-rbac'])
+    expect(r.symptom).toBe('permission-denied')
+    expect(r.summary).toContain(`denies object ${OBJECT_ID} getSecret on api-token`)
+    expect(r.remedies.find((x) => x.id === 'azure.rbac-secrets-user')?.commands).toEqual([
+      `az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${OBJECT_ID} --assignee-principal-type ServicePrincipal --scope "${RESOURCE}"`,
+    ])
+  })
+
+  it('names the access-policy denial with a set-policy command', async () => {
+    const r = await run({
+      secrets: {
+        ...ok,
+        'kafka-username': azureError(
+          'denied',
+          'secret kafka-username: does not have secrets get permission',
+          {
+            status: 403,
+            innerCode: 'AccessDenied',
+            callerObjectId: OBJECT_ID,
+          },
+        ),
+      },
+    })
+    expect(findingKeys(r)).toEqual(['denied-access-policy'])
+    expect(remedyIds(r)).toEqual(['azure.access-policy-get', 'auth.verify-iam'])
+    expect(r.remedies[0]?.commands).toEqual([
+      `az keyvault set-policy --name expanso-secrets --object-id ${OBJECT_ID} --secret-permissions get`,
+    ])
+  })
+
+  it('falls back to the token object id and a vault-level scope when the denial names neither', async () => {
+    const r = await run({
+      vaultName: undefined,
+      secrets: {
+        ...ok,
+        'api-token': azureError('denied', 'secret api-token: denied', {
+          innerCode: 'ForbiddenByRbac',
+          vault: 'kv2',
+        }),
+      },
+    })
+    expect(r.remedies[0]?.commands?.[0]).toContain(
+      `--assignee-object-id ${OBJECT_ID} --assignee-principal-type ServicePrincipal --scope "$(az keyvault show --name kv2 --query id -o tsv)/secrets/api-token"`,
+    )
+  })
+
+  it('reports other denials (Azure Policy) with their inner code', async () => {
+    const r = await run({
+      secrets: {
+        ...ok,
+        'api-token': azureError('denied', 'secret api-token: The policy requires the caller to use OBO', {
+          innerCode: 'ForbiddenByPolicy',
+        }),
+      },
+    })
+    expect(findingKeys(r)).toEqual(['denied'])
+    expect(r.summary).toContain('(ForbiddenByPolicy)')
+  })
+
+  it('reports the firewall with a network rule for the client address', async () => {
+    const err = azureError('denied', 'secret x: Client address is not authorized', {
+      innerCode: 'ForbiddenByFirewall',
+      clientAddress: '203.0.113.7',
+    })
+    const r = await run({ secrets: { 'kafka-username': err, 'api-token': err } })
+    expect(findingKeys(r)).toEqual(['network-blocked'])
+    expect(r.remedies[0]?.commands?.[0]).toBe(
+      'az keyvault network-rule add --name expanso-secrets --ip-address 203.0.113.7',
+    )
+  })
+
+  it('separates disabled, missing, empty and keyless secrets, one finding each', async () => {
+    const r = await run(
+      {
+        secrets: {
+          'kafka-username': azureError(
+            'denied',
+            'secret kafka-username: Operation get is not allowed on a disabled secret.',
+            {
+              innerCode: 'SecretDisabled',
+            },
+          ),
+          'api-token': { value: 'empty' },
+          'db-creds': { jsonKeys: ['user'] },
+        },
+      },
+      [
+        { name: 'kafka-username' },
+        { name: 'api-token' },
+        { name: 'gone' },
+        { name: 'db-creds', keys: ['user', 'password'] },
+      ],
+    )
+    expect(findingKeys(r).sort()).toEqual(['disabled', 'empty-value', 'missing-keys', 'not-found'])
+    expect(r.remedies.find((x) => x.id === 'azure.enable-secret')?.commands).toEqual([
+      'az keyvault secret set-attributes --vault-name expanso-secrets --name kafka-username --enabled true',
+    ])
+    expect(r.remedies.find((x) => x.id === 'auth.confirm-secret-paths')?.commands).toContain(
+      'az keyvault secret list --vault-name expanso-secrets --query "[].name" -o tsv',
+    )
+    expect(r.findings?.find((f) => f.key === 'missing-keys')?.message).toContain(
+      'db-creds (missing password)',
+    )
+  })
+
+  it('flags a non-JSON value when keys are expected', async () => {
+    const r = await run({ secrets: { a: {} } }, [{ name: 'a', keys: ['k'] }])
+    expect(r.summary).toContain('value is not a JSON object')
+  })
+
+  it('reports a token Key Vault rejects, throttling, TLS and an unreachable vault', async () => {
+    const one = (e: ReturnType<typeof azureError>) => run({ secrets: { a: e } }, [{ name: 'a' }])
+    expect(
+      findingKeys(await one(azureError('unauthenticated', 'secret a: AKV10032: Invalid issuer.'))),
+    ).toEqual(['token-rejected'])
+    const throttled = await one(azureError('throttled', 'secret a: Throttled'))
+    expect([throttled.status, ...findingKeys(throttled)]).toEqual(['warn', 'throttled'])
+    expect(
+      findingKeys(await one(azureError('tls', 'secret a: unable to verify the first certificate'))),
+    ).toEqual(['tls'])
+    const down = await one(azureError('timeout', 'secret a: no answer before the time limit'))
+    expect(findingKeys(down)).toEqual(['unreachable'])
+    expect(down.summary).toContain('https://expanso-secrets.vault.azure.net')
+  })
+
+  it('leaves unexpected answers to the runner', async () => {
+    expect(
+      (await run({ secrets: { a: azureError('unexpected', 'HTTP 500') } }, [{ name: 'a' }])).status,
+    ).toBe('error')
+  })
+})

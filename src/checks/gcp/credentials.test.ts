@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
+import { EMAIL, fakeGcp, gerr, keyCredentials, type FakeGcp } from '../../../test/fixtures/gcp/fake-api.js'
+import check from './credentials.js'
+
+const config = { gcp: { project: 'my-project', secrets: [{ name: 'expanso-pipeline-credentials' }] } }
+const run = (
+  credentials: Parameters<typeof fakeGcp>[0]['credentials'],
+  raw: Record<string, unknown> = config,
+) => runCheck(check, { config: raw, gcp: fakeGcp({ credentials }) })
+
+describe('gcp.credentials', () => {
+  it('passes and names the source, identity and project', async () => {
+    const r = await run(keyCredentials)
+    expect(r.status).toBe('pass')
+    expect(r.summary).toBe(`${EMAIL} via service-account-key`)
+    expect(r.details).toContain('project: my-project (from config)')
+  })
+
+  it('no-credentials: nothing resolves', async () => {
+    const r = await run(gerr('invalid', 'no ADC', { reason: 'no-credentials', detection: 'none' }))
+    expect(findingKeys(r)).toEqual(['no-credentials'])
+    expect(r.summary).toMatch(/METADATA_SERVER_DETECTION=none/)
+    expect(remedyIds(r)).toEqual(['gcp.configure-adc', 'auth.check-sa-annotations'])
+  })
+
+  it('file-missing: GOOGLE_APPLICATION_CREDENTIALS names a missing file', async () => {
+    const r = await run(
+      gerr('invalid', 'missing', {
+        reason: 'file-missing',
+        file: '/k.json',
+        from: 'GOOGLE_APPLICATION_CREDENTIALS',
+        error: 'ENOENT',
+      }),
+    )
+    expect(r.status).toBe('fail')
+    expect(r.summary).toBe(
+      'credentials file /k.json (from GOOGLE_APPLICATION_CREDENTIALS) does not exist or cannot be read',
+    )
+  })
+
+  it('file-invalid: not JSON', async () => {
+    const r = await run(
+      gerr('invalid', 'credentials file /k.json (from config) is not JSON', { reason: 'file-invalid' }),
+    )
+    expect(findingKeys(r)).toEqual(['file-invalid'])
+  })
+
+  it('key-rejected: the key was deleted', async () => {
+    const r = await run(
+      gerr('unauthenticated', 'refused', {
+        reason: 'token-rejected',
+        error: 'invalid_grant',
+        description: 'Invalid JWT Signature.',
+        principal: EMAIL,
+        keyId: 'abc',
+      }),
+    )
+    expect(findingKeys(r)).toEqual(['key-rejected'])
+    expect(r.summary).toContain('invalid_grant: Invalid JWT Signature.')
+    expect(r.remedies[0]?.commands).toContain(`gcloud iam service-accounts keys list --iam-account ${EMAIL}`)
+  })
+
+  it('clock-rejected: the assertion is outside the time window', async () => {
+    const r = await run(
+      gerr('unauthenticated', 'refused', {
+        reason: 'token-rejected',
+        error: 'invalid_grant',
+        description:
+          'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.',
+        principal: EMAIL,
+      }),
+    )
+    expect(findingKeys(r)).toEqual(['clock-rejected'])
+    expect(remedyIds(r)).toEqual(['gcp.sync-clock'])
+  })
+
+  it('wi-binding-missing: the GKE metadata server refuses the token', async () => {
+    const r = await run(
+      gerr('denied', 'refused', {
+        reason: 'metadata-token-denied',
+        status: 403,
+        principal: EMAIL,
+        body: "Permission 'iam.serviceAccounts.getAccessToken' denied",
+        kubernetesServiceAccount: 'expanso-system/expanso-edge',
+      }),
+    )
+    expect(findingKeys(r)).toEqual(['wi-binding-missing'])
+    expect(r.remedies[0]?.commands?.[0]).toBe(
+      `gcloud iam service-accounts add-iam-policy-binding ${EMAIL} --role roles/iam.workloadIdentityUser --member "serviceAccount:my-project.svc.id.goog[expanso-system/expanso-edge]"`,
+    )
+  })
+
+  it('unreachable: the token endpoint does not answer', async () => {
+    const r = await run(
+      gerr('timeout', 'gcp oauth2 at https://oauth2.googleapis.com/token: no answer within 5000 ms'),
+    )
+    expect(findingKeys(r)).toEqual(['unreachable'])
+    expect(remedyIds(r)).toEqual(['gcp.network-reach'])
+  })
+
+  it('node-service-account: Workload Identity is not in effect', async () => {
+    const r = await run({
+      source: 'metadata-server',
+      principal: '123456789012-compute@developer.gserviceaccount.com',
+      project: 'my-project',
+      projectFrom: 'metadata',
+    })
+    expect(r.status).toBe('warn')
+    expect(findingKeys(r)).toEqual(['node-service-account'])
+  })
+
+  it('user-credentials: a personal gcloud login', async () => {
+    const r = await run({
+      source: 'authorized-user',
+      file: '/home/u/.config/gcloud/application_default_credentials.json',
+      fileFrom: 'gcloud',
+      project: 'p',
+    })
+    expect(findingKeys(r)).toEqual(['user-credentials'])
+  })
+
+  it('no-project: short secret names without a project', async () => {
+    const r = await run(
+      { ...keyCredentials, project: undefined, projectFrom: undefined },
+      { gcp: { secrets: [{ name: 's' }] } },
+    )
+    expect(findingKeys(r)).toEqual(['no-project'])
+  })
+
+  it('an unexpected answer is left to the runner as error', async () => {
+    const r = await run(
+      gerr('unexpected', 'metadata server has no default service account', { reason: 'metadata-no-account' }),
+    )
+    expect(r.status).toBe('error')
+  })
+})

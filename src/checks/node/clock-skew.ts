@@ -1,0 +1,117 @@
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { formatDuration } from '../../core/duration.js'
+import type { ClockObservation } from '../../core/recorder.js'
+
+const OTHER_PROVIDERS = ['vault', 'aws', 'kubernetes', 'gcp', 'azure'] as const
+
+const skewOf = (o: ClockObservation) => o.serverTime.getTime() - o.localTime.getTime()
+
+/** `aws sts: local clock is 10m behind`; a positive skew means the server is ahead of us. */
+const describe = (source: string, skew: number) =>
+  `${source}: local clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? 'behind' : 'ahead'}`
+
+export default defineCheck({
+  id: 'node.clock-skew',
+  title: "The node's clock agrees with the servers it talks to",
+  description:
+    'Signed requests and tokens carry a timestamp: AWS refuses signatures more than 5 minutes off, and JWT ' +
+    'logins (Vault, Google, Azure workload identity) fail outside a small leeway. The error reads like a ' +
+    'permission problem. This check compares the local clock with the time every provider that answered ' +
+    'reported (its `Date` header), without making calls of its own.',
+  provider: 'node',
+  category: 'clock',
+  network: false,
+  runsLast: true,
+  findings: {
+    rejected: {
+      status: 'fail',
+      severity: 'critical',
+      symptom: 'permission-denied',
+      message: '{{source}} refused a request because of the clock: {{reason}}',
+      remedies: ['node.sync-clock'],
+    },
+    skew: {
+      status: 'fail',
+      severity: 'critical',
+      symptom: 'permission-denied',
+      message: '{{worst}} (fail threshold {{threshold}})',
+      remedies: ['node.sync-clock'],
+    },
+    drift: {
+      status: 'warn',
+      severity: 'medium',
+      message: '{{worst}} (warn threshold {{threshold}}; at {{fail}} signed requests and token logins fail)',
+      remedies: ['node.sync-clock'],
+    },
+  },
+  async run({ recorder, config, offline }) {
+    const { clockSkewWarnMs: warnAt, clockSkewFailMs: failAt } = config.thresholds
+    if (!recorder.clock.length) {
+      const configured = OTHER_PROVIDERS.filter((p) => config[p].configured)
+      if (!configured.length)
+        return skip('not-applicable', 'no provider answered; nothing to compare the clock with')
+      return skip(
+        'not-applicable',
+        `no server time to compare with: ${configured.join(', ')} ${configured.length === 1 ? 'is' : 'are'} configured but none answered${offline ? ' (--offline)' : ' (unreachable, or their checks were skipped)'}`,
+      )
+    }
+    // Per source the smallest skew: a cached response's old `Date` only ever adds apparent skew.
+    const bySource = new Map<string, { skew: number; rejected?: string }>()
+    for (const o of recorder.clock) {
+      const prior = bySource.get(o.source)
+      const skew = skewOf(o)
+      const rejected = o.rejected ?? prior?.rejected
+      if (!prior || Math.abs(skew) < Math.abs(prior.skew)) bySource.set(o.source, { skew, rejected })
+      else if (rejected) bySource.set(o.source, { ...prior, rejected })
+    }
+    const sources = [...bySource.entries()].map(([source, v]) => ({ source, ...v }))
+    const details = sources.map(
+      (s) => `${describe(s.source, s.skew)}${s.rejected ? ' (it refused the request)' : ''}`,
+    )
+    const over = (limit: number) =>
+      sources
+        .filter((s) => !s.rejected && Math.abs(s.skew) >= limit)
+        .sort((a, b) => Math.abs(b.skew) - Math.abs(a.skew))
+    const failing = over(failAt)
+    const warning = over(warnAt).filter((s) => Math.abs(s.skew) < failAt)
+    const rejected = sources.filter((s) => s.rejected)
+    // When some servers agree with us, the one that disagrees may be the clock that is wrong.
+    const agreeing = sources.filter((s) => !s.rejected && Math.abs(s.skew) < warnAt).map((s) => s.source)
+    if (agreeing.length && (failing.length || warning.length || rejected.length))
+      details.push(
+        `${agreeing.join(', ')} ${agreeing.length === 1 ? 'agrees' : 'agree'} with the local clock: a server that disagrees may be the one that is off`,
+      )
+
+    type Finding = 'rejected' | 'skew' | 'drift'
+    const outcomes: Outcome<Finding>[] = []
+    const add = (finding: Finding, vars: Record<string, string>, items: Item[]) =>
+      outcomes.push(found(finding, vars, { items, ...(outcomes.length ? {} : { details }) }))
+    const itemsOf = (list: typeof sources): Item[] =>
+      list.map((s) => ({ name: s.source, detail: describe(s.source, s.skew) }))
+    for (const r of rejected) add('rejected', { source: r.source, reason: r.rejected ?? '' }, itemsOf([r]))
+    const [worstFail] = failing
+    if (worstFail)
+      add(
+        'skew',
+        { worst: describe(worstFail.source, worstFail.skew), threshold: formatDuration(failAt) },
+        itemsOf(failing),
+      )
+    const [worstWarn] = warning
+    if (worstWarn)
+      add(
+        'drift',
+        {
+          worst: describe(worstWarn.source, worstWarn.skew),
+          threshold: formatDuration(warnAt),
+          fail: formatDuration(failAt),
+        },
+        itemsOf(warning),
+      )
+    if (outcomes.length) return outcomes
+    const worst = Math.max(...sources.map((s) => Math.abs(s.skew)))
+    return pass(
+      `local clock within ${formatDuration(worst)} of ${sources.map((s) => s.source).join(', ')}`,
+      details,
+    )
+  },
+})

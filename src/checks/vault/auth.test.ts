@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { fakeVault, vaultError } from '../../../test/fixtures/vault/fake-api.js'
+import check from './auth.js'
+
+const loginFails = (e: Error) => fakeVault({ login: () => Promise.reject(e) })
+
+describe('vault.auth', () => {
+  it('passes and names the identity', async () => {
+    const r = await runCheck(check, { vault: fakeVault() })
+    expect(r.status).toBe('pass')
+    expect(r.summary).toContain('kubernetes-expanso-system-expanso-edge')
+  })
+  it.each([
+    ['no-credentials', vaultError('invalid', 'cannot read the service-account token /var/run/x')],
+    ['role-not-found', vaultError('invalid', 'login', { status: 400, error: 'invalid role name "nope"' })],
+    ['role-not-found', vaultError('invalid', 'login', { status: 400, error: 'invalid role or secret ID' })],
+    ['sa-not-authorized', vaultError('denied', 'login', { status: 403, error: 'namespace not authorized' })],
+    ['sa-not-authorized', vaultError('denied', 'login', { status: 403, error: 'service account name not authorized' })],
+    ['jwt-claims', vaultError('denied', 'login', { status: 403, error: 'claim "iss" is invalid' })],
+    ['jwt-claims', vaultError('denied', 'login', { status: 403, error: 'invalid audience (aud) claim: audience claim does not match any expected audience' })],
+    ['login-denied', vaultError('denied', 'login', { status: 403, error: 'permission denied' })],
+    ['auth-mount-missing', vaultError('not-found', 'login', { status: 404, error: 'no handler for route "auth/k8s/login". route entry not found.' })],
+  ])('reports %s', async (key, err) => {
+    const r = await runCheck(check, { vault: loginFails(err) })
+    expect(r.status).toBe('fail')
+    expect(findingKeys(r)).toEqual([key])
+  })
+  it('tells a dead token (lookup-self refused with invalid token) from a policy problem', async () => {
+    const dead = await runCheck(check, {
+      vault: fakeVault({ tokenSelf: () => Promise.reject(vaultError('unauthenticated', 'x', { status: 403, error: 'permission denied; invalid token' })) }),
+    })
+    expect(findingKeys(dead)).toEqual(['token-invalid'])
+    const noLookup = await runCheck(check, {
+      vault: fakeVault({ tokenSelf: () => Promise.reject(vaultError('denied', 'x', { status: 403, error: 'permission denied' })) }),
+    })
+    expect(noLookup.status).toBe('warn')
+    expect(findingKeys(noLookup)).toEqual(['lookup-denied'])
+  })
+})

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
+import type { TokenInfo } from '../../providers/vault.js'
+import check from './token-ttl.js'
+
+const tok = (t: Partial<TokenInfo>, source = 'VAULT_TOKEN') =>
+  fakeVault({
+    tokenSelf: async () => ({ displayName: 't', policies: ['default', 'p'], identityPolicies: [], ttlSec: 3600, creationTtlSec: 3600, renewable: true, ...t }),
+    login: async () => ({ method: 'token', source }),
+  })
+
+describe('vault.token-ttl', () => {
+  it('passes a renewable token with time left', async () => {
+    const r = await runCheck(check, { vault: tok({}) })
+    expect(r.status).toBe('pass')
+    expect(r.summary).toContain('policies default, p')
+  })
+  it('warns below tokenMinTtl', async () => {
+    const r = await runCheck(check, { vault: tok({ ttlSec: 120 }), config: { thresholds: { tokenMinTtl: '10m' } } })
+    expect(r.status).toBe('warn')
+    expect(findingKeys(r)).toEqual(['expiring-soon'])
+  })
+  it('warns about a static non-renewable token, not about an agent-managed one', async () => {
+    expect(findingKeys(await runCheck(check, { vault: tok({ renewable: false }) }))).toEqual(['not-renewable'])
+    expect((await runCheck(check, { vault: tok({ renewable: false }, 'agent sink /x') })).status).toBe('pass')
+  })
+  it('warns about a token that never expires', async () => {
+    const r = await runCheck(check, { vault: tok({ ttlSec: 0, policies: ['root'], renewable: false }) })
+    expect(findingKeys(r)).toEqual(['never-expires'])
+  })
+})
