@@ -8,6 +8,7 @@ import { PROVIDERS, type Check, type ProviderId } from '../core/check.js'
 import { ConfigError, loadConfig } from '../core/config.js'
 import type { ResolvedConfig } from '../core/config-types.js'
 import { parseDuration } from '../core/duration.js'
+import { providers } from '../providers/index.js'
 import { redact, redactDeep } from '../core/redact.js'
 import type { FailOn, Report } from '../core/report.js'
 import { DEFAULTS, globMatcher, runChecks } from '../core/run.js'
@@ -108,7 +109,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
     if (!ids.some(globMatcher([entry.check])))
       throw new ConfigError(`ignore: "${entry.check}" matches no check id`, config.file)
 
-  const inScope = all.filter((c) => !providerIds || providerIds.includes(c.provider))
+  // Without --provider: every provider configured or detected here. Named with --provider but not set up,
+  // a provider's checks are listed as `skip: not-configured`, saying what is missing.
+  const inScope = all.filter((c) =>
+    providerIds ? providerIds.includes(c.provider) : providers[c.provider].configured(config),
+  )
   const color = makeColor(opts.color, env, stderr)
   const machine = MACHINE_FORMATS.includes(format)
   const mode = progressMode({ isTTY: !!stderr.isTTY, ci: !!env.CI })

@@ -27,6 +27,18 @@ export type Category =
   | 'audit'
   | 'clock'
 export type Symptom = 'permission-denied' | 'stale-secrets' | 'slow-startup'
+/** The documentation's Troubleshooting entries, word for word, and where they are. */
+export const SYMPTOMS: Readonly<Record<Symptom, { readonly text: string; readonly section: string }>> = {
+  'permission-denied': {
+    text: 'Error: permission denied fetching secret',
+    section: 'Troubleshooting › Authentication Failures',
+  },
+  'stale-secrets': {
+    text: 'Old credentials still in use after rotation',
+    section: 'Troubleshooting › Secrets Not Refreshing',
+  },
+  'slow-startup': { text: 'Slow startup due to secret fetching', section: 'Troubleshooting › High Latency' },
+}
 export type ProviderId = 'node' | 'vault' | 'aws' | 'kubernetes' | 'gcp' | 'azure'
 export const PROVIDERS: readonly ProviderId[] = ['node', 'vault', 'aws', 'kubernetes', 'gcp', 'azure']
 /** The order of CONTRACT §2: the first that applies is the one reported. */

@@ -237,7 +237,7 @@ function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted)
     return Promise.reject(new ProviderError('azure', 'timeout', 'request aborted (timeout)'))
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ProviderError('azure', 'timeout', 'no answer before the time limit'))
+    const onAbort = () => reject(signal.reason)
     signal.addEventListener('abort', onAbort, { once: true })
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
@@ -297,8 +297,12 @@ export function createAzureApi(session: ProviderSession): AzureApi {
 
   // Each network call gets the run's signal plus a limit a little under --timeout, so a black-holed endpoint
   // ends as this call's own timeout (a finding) rather than the runner's timeout of the whole check.
-  const signal = () =>
-    AbortSignal.any([session.signal, AbortSignal.timeout(Math.max(200, session.timeoutMs - 300))])
+  const callLimitMs = Math.max(200, session.timeoutMs - 300)
+  const signal = () => AbortSignal.any([session.signal, AbortSignal.timeout(callLimitMs)])
+  const timedOut = (sig: AbortSignal, what: string) =>
+    new ProviderError('azure', 'timeout', `${what}: no answer within ${callLimitMs}ms`, {
+      reason: sig.reason instanceof Error ? sig.reason.name : undefined,
+    })
 
   const retries = Number(session.env.EDGE_SECRETS_AZURE_MAX_RETRIES ?? DEFAULT_RETRIES)
   const pipelineOptions = once(async () => {
@@ -381,6 +385,7 @@ export function createAzureApi(session: ProviderSession): AzureApi {
         callSig,
       )
     } catch (e) {
+      if (callSig.aborted && !session.signal.aborted) throw timedOut(callSig, what)
       // MSAL reports both an unreachable authority and an unknown tenant as `endpoints_resolution_error`;
       // asking the OpenID configuration ourselves tells the two apart and recovers the AADSTS code.
       if (
@@ -446,11 +451,13 @@ export function createAzureApi(session: ProviderSession): AzureApi {
 
   const read = async (name: string) => {
     const c = await client()
+    const sig = signal()
     try {
-      const s = await c.getSecret(name, { abortSignal: signal() })
+      const s = await c.getSecret(name, { abortSignal: sig })
       registerSecret(s.value)
       return s
     } catch (e) {
+      if (sig.aborted && !session.signal.aborted) throw timedOut(sig, `secret ${name}`)
       const err = normalizeAzureError(e, `secret ${name}`)
       if (typeof err.facts.vault === 'string') learnedVaultName ??= err.facts.vault
       throw err

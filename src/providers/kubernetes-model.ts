@@ -497,14 +497,16 @@ export function spcObjectNames(
       try {
         take(parseYaml(entry))
       } catch (e) {
-        throw new Error(`objects entry does not parse: ${(e as Error).message.split('\n')[0]}`)
+        throw new Error(`objects entry does not parse: ${(e as Error).message.split('\n')[0]}`, { cause: e })
       }
       return
     }
     if (!entry || typeof entry !== 'object') return
     const o = entry as Record<string, unknown>
     if (typeof o.objectAlias === 'string' && o.objectAlias) names.push(o.objectAlias)
-    else if (typeof o.objectName === 'string') names.push(o.objectName.split('/').pop() as string)
+    // Providers name the file differently (AWS replaces `/` with `_`); accept each spelling.
+    else if (typeof o.objectName === 'string')
+      names.push(o.objectName, o.objectName.split('/').pop() as string, o.objectName.replace(/\//g, '_'))
     if (typeof o.path === 'string') names.push(o.path)
     if (Array.isArray(o.jmesPath))
       for (const j of o.jmesPath as { objectAlias?: string }[]) if (j.objectAlias) names.push(j.objectAlias)
@@ -523,9 +525,9 @@ export function spcObjectNames(
       for (const entry of list) take(entry)
     }
   } catch (e) {
-    return { names, error: (e as Error).message.split('\n')[0] }
+    return { names: [...new Set(names)], error: (e as Error).message.split('\n')[0] }
   }
-  return { names }
+  return { names: [...new Set(names)] }
 }
 
 /** The SecretProviderClass names a pod spec mounts through the CSI driver. */
@@ -537,3 +539,7 @@ export function csiClassesOf(spec: PodSpec): string[] {
   }
   return out
 }
+
+/** Commands that fetch a secret from a manager (an init script or a sidecar doing the delivery itself). */
+export const SECRET_FETCH =
+  /gcloud\s+secrets\s+versions\s+access|aws\s+secretsmanager\s+get-secret-value|vault\s+(?:kv\s+get|read|agent)|az\s+keyvault\s+secret\s+show|secretmanager|get-secret-value/i

@@ -285,6 +285,11 @@ async function readOptional(path: string): Promise<string | undefined> {
 
 function create(session: ProviderSession): VaultApi {
   const { config, env } = session
+  // A call must give up before the check's own --timeout does, so the check that reaches Vault can turn
+  // a black hole into its `unreachable` finding instead of ending as `error`.
+  const callTimeoutMs = Math.round(
+    Math.max(Math.min(session.timeoutMs - 500, session.timeoutMs * 0.9), session.timeoutMs * 0.5),
+  )
   const vc = config.vault
 
   const agent = once(async (): Promise<AgentLoad> => {
@@ -431,27 +436,29 @@ function create(session: ProviderSession): VaultApi {
       onErrorBody?: (body: Obj) => void
     },
   ): Promise<unknown> {
-    const c = await client()
-    const ag = await agents()
-    const signal = AbortSignal.any([session.signal, AbortSignal.timeout(session.timeoutMs)])
-    const headers: Record<string, string> = {}
-    if (options.token) headers['X-Vault-Token'] = options.token
-    const req = c.request({
-      path: options.path,
-      method: options.method,
-      json: options.json,
-      headers,
-      timeout: session.timeoutMs,
-      httpsAgent: ag.https,
-      httpAgent: ag.http,
-    })
+    // The clock starts before the SDK loads: loading it is part of what this call costs the check.
+    const signal = AbortSignal.any([session.signal, AbortSignal.timeout(callTimeoutMs)])
     let onAbort: (() => void) | undefined
     const aborted = new Promise<never>((_, reject) => {
       onAbort = () => reject(Object.assign(new Error('aborted: timeout'), { code: 'ETIMEDOUT' }))
       if (signal.aborted) onAbort()
       else signal.addEventListener('abort', onAbort, { once: true })
     })
+    aborted.catch(() => {})
+    let req: Promise<unknown> | undefined
     try {
+      const [c, ag] = await Promise.race([Promise.all([client(), agents()]), aborted])
+      const headers: Record<string, string> = {}
+      if (options.token) headers['X-Vault-Token'] = options.token
+      req = c.request({
+        path: options.path,
+        method: options.method,
+        json: options.json,
+        headers,
+        timeout: callTimeoutMs,
+        httpsAgent: ag.https,
+        httpAgent: ag.http,
+      })
       return await Promise.race([req, aborted])
     } catch (e) {
       const body = (e as { response?: { body?: unknown } }).response?.body
@@ -459,12 +466,14 @@ function create(session: ProviderSession): VaultApi {
       throw toProviderError(e, what)
     } finally {
       if (onAbort) signal.removeEventListener('abort', onAbort)
-      req.catch(() => {})
+      req?.catch(() => {})
     }
   }
 
   const probeAddress = once(async (): Promise<AddressProbe> => {
     const s = await settings()
+    // Load node-vault while the TCP probe runs, so the first API call does not pay for it.
+    client().catch(() => {})
     if (!s.address)
       throw new ProviderError('vault', 'invalid', 'no Vault address: set vault.address or VAULT_ADDR')
     let url: URL
@@ -491,7 +500,7 @@ function create(session: ProviderSession): VaultApi {
     const started = Date.now()
     await new Promise<void>((resolve, reject) => {
       const sock = new Socket()
-      const signal = AbortSignal.any([session.signal, AbortSignal.timeout(session.timeoutMs)])
+      const signal = AbortSignal.any([session.signal, AbortSignal.timeout(callTimeoutMs)])
       const done = (err?: ProviderError) => {
         sock.destroy()
         signal.removeEventListener('abort', onAbort)
@@ -503,7 +512,7 @@ function create(session: ProviderSession): VaultApi {
           new ProviderError(
             'vault',
             'timeout',
-            `no TCP answer from ${host}:${port} within ${session.timeoutMs} ms`,
+            `no TCP answer from ${host}:${port} within ${callTimeoutMs} ms`,
             { host, port },
           ),
         )
@@ -541,7 +550,7 @@ function create(session: ProviderSession): VaultApi {
       if (ca === undefined) caError = `cannot read CA file ${s.caCert}`
     }
     return new Promise<TlsInfo>((resolve, reject) => {
-      const signal = AbortSignal.any([session.signal, AbortSignal.timeout(session.timeoutMs)])
+      const signal = AbortSignal.any([session.signal, AbortSignal.timeout(callTimeoutMs)])
       const sock = tlsConnect({
         host: probe.addresses[0],
         port: probe.port,

@@ -26,12 +26,12 @@ export const awsRemedies = defineRemedies({
     ].join('\n'),
   },
   'aws.set-region': {
-    title: "Set the region the secret lives in",
+    title: 'Set the region the secret lives in',
     source: 'extended',
     section: 'AWS region',
     body: [
       'The SDK and CLI send requests to the endpoint of the client region, not of the region in a secret ARN.',
-      'Set aws.region in edge-secrets.yaml and AWS_REGION (or --region, as the documentation\'s init script does)',
+      "Set aws.region in edge-secrets.yaml and AWS_REGION (or --region, as the documentation's init script does)",
       "for the agent to the secret's region; a secret in another region needs its own client or a replica there.",
     ].join('\n'),
   },
@@ -53,7 +53,7 @@ export const awsRemedies = defineRemedies({
     body: [
       'AWS refuses requests signed more than 5 minutes away from its clock ("Signature expired" / "Signature not yet',
       'current"), which reads like an authentication failure. Enable time sync: `timedatectl set-ntp true`, or',
-      '`systemctl enable --now chronyd` (or systemd-timesyncd). The SDK\'s own skew correction is a band-aid.',
+      "`systemctl enable --now chronyd` (or systemd-timesyncd). The SDK's own skew correction is a band-aid.",
     ].join('\n'),
   },
   'aws.network-reach': {
@@ -67,13 +67,13 @@ export const awsRemedies = defineRemedies({
     ].join('\n'),
   },
   'aws.kms-key-policy': {
-    title: 'Let the role decrypt with the secret\'s KMS key (key policy, not the secret\'s IAM policy)',
+    title: "Let the role decrypt with the secret's KMS key (key policy, not the secret's IAM policy)",
     source: 'extended',
     section: 'AWS KMS',
     body: [
       '"Access to KMS is not allowed" means the secret is encrypted with a customer-managed KMS key the caller may not',
       'use: granting secretsmanager:GetSecretValue does not help. Allow kms:Decrypt on the key ARN for the role, in the',
-      'role\'s policy (with condition kms:ViaService = secretsmanager.<region>.amazonaws.com) and in the key policy (or a',
+      "role's policy (with condition kms:ViaService = secretsmanager.<region>.amazonaws.com) and in the key policy (or a",
       'key-policy statement that delegates to IAM). Check the key is Enabled and not pending deletion.',
     ].join('\n'),
   },
@@ -99,7 +99,7 @@ export const awsRemedies = defineRemedies({
     section: 'AWS rotation',
     body: [
       'A rotation that stopped (no rotation within the period) or failed half-way (an AWSPENDING version that never',
-      'became AWSCURRENT) leaves the old credentials in place. Read the rotation Lambda\'s CloudWatch logs, fix its',
+      "became AWSCURRENT) leaves the old credentials in place. Read the rotation Lambda's CloudWatch logs, fix its",
       'network path or permissions, then run `aws secretsmanager rotate-secret --secret-id <id>`.',
     ].join('\n'),
   },

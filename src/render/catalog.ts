@@ -1,20 +1,10 @@
 // The catalogue as data, text, markdown (docs/checks.md) and the runbooks `explain` prints. All of it comes
 // from the checks' declared findings and the remedy catalogue: nothing here runs a check.
-import type { Check, Symptom } from '../core/check.js'
+import { SYMPTOMS, type Check, type Symptom } from '../core/check.js'
 import { providerTitles } from '../providers/index.js'
 import { remedies, type RemedyId } from '../remedies.js'
 
-export const SYMPTOMS: Record<Symptom, { readonly text: string; readonly section: string }> = {
-  'permission-denied': {
-    text: 'Error: permission denied fetching secret',
-    section: 'Troubleshooting › Authentication Failures',
-  },
-  'stale-secrets': {
-    text: 'Old credentials still in use after rotation',
-    section: 'Troubleshooting › Secrets Not Refreshing',
-  },
-  'slow-startup': { text: 'Slow startup due to secret fetching', section: 'Troubleshooting › High Latency' },
-}
+export { SYMPTOMS }
 
 export function catalogJson(checks: readonly Check[]) {
   return {

@@ -98,6 +98,9 @@ describe('renderGithub', () => {
     expect(capped[3]).toBe('::notice::6 more findings — see the full report')
     expect(lines(renderGithub(report, { max: 0 }))[0]).toBe('::notice::9 more findings — see the full report')
     expect(renderGithub(report, { max: 9 })).not.toContain('more findings')
+    expect(lines(renderGithub(report, { max: 8 }))).toContain(
+      '::notice::1 more finding — see the full report',
+    )
   })
 
   it('escapes messages and properties exactly as the runner expects', () => {

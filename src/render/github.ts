@@ -111,7 +111,8 @@ export function renderGithub(report: Report, opts: { max?: number } = {}): strin
     }),
   )
   const more = all.length - Math.min(all.length, max)
-  if (more > 0) lines.push(command('notice', `${more} more findings — see the full report`))
+  if (more > 0)
+    lines.push(command('notice', `${more} more finding${more === 1 ? '' : 's'} — see the full report`))
   if (report.interrupted)
     lines.push(
       command('notice', 'the run was interrupted; unfinished checks ended as error', {

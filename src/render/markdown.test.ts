@@ -114,6 +114,13 @@ describe('renderMarkdown', () => {
     )
   })
 
+  it('says when the run was interrupted', () => {
+    expect(md).not.toContain('Interrupted')
+    expect(renderMarkdown(sampleReport({ interrupted: true }))).toContain(
+      '> **Interrupted:** the run was cut short; unfinished checks ended as `error`.',
+    )
+  })
+
   it('leaves out empty sections', () => {
     const pass = report.checks.filter((c) => c.status === 'pass')
     const healthy = renderMarkdown({ ...report, checks: pass, summary: summarize(pass), expiredIgnores: [] })

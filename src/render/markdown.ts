@@ -1,7 +1,7 @@
 // `--format markdown`: the runbook a support ticket (or $GITHUB_STEP_SUMMARY) takes. Everything a responder
 // needs without re-running the doctor: the verdict, who the doctor was, every check, and for each problem
 // what was found, where, the documented symptom and the remedies with their commands.
-import type { Location, Status, Symptom } from '../core/check.js'
+import { SYMPTOMS, type Location, type Status, type Symptom } from '../core/check.js'
 import {
   problems,
   verdictLine,
@@ -12,11 +12,6 @@ import {
 } from '../core/report.js'
 
 /** The troubleshooting entries' own words (CONTRACT §2). */
-export const SYMPTOM_TEXT: Record<Symptom, string> = {
-  'permission-denied': 'Error: permission denied fetching secret',
-  'stale-secrets': 'Old credentials still in use after rotation',
-  'slow-startup': 'Slow startup due to secret fetching',
-}
 
 const SYMBOL: Record<Status, string> = { pass: '✔', warn: '‼', fail: '✖', error: '⊘', skip: '∅' }
 const statusWord = (s: Status) => `${SYMBOL[s]} ${s}`
@@ -115,7 +110,7 @@ function problemSection(c: CheckResult): string[] {
   const symptoms = [...new Set([c.symptom, ...(c.findings ?? []).map((f) => f.symptom)])].filter(
     (s): s is Symptom => s !== undefined,
   )
-  for (const s of symptoms) out.push('', `> **Symptom** (${mdCode(s)}): ${SYMPTOM_TEXT[s]}`)
+  for (const s of symptoms) out.push('', `> **Symptom** (${mdCode(s)}): ${SYMPTOMS[s].text}`)
   if (c.findings?.length) out.push('', '**Findings**', '', ...c.findings.flatMap(findingBlock))
   const remedies = allRemedies(c)
   if (remedies.length) {

@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import type { CheckResult, Report } from '../core/report.js'
+import {
+  PROVIDERS,
+  SEVERITIES,
+  STATUSES,
+  type Category,
+  type SkipReason,
+  type Symptom,
+} from '../core/check.js'
+import { SCHEMA_VERSION, type CheckResult, type FailOn, type Report } from '../core/report.js'
 import { sampleReport } from './fixture.js'
 import { renderJson } from './json.js'
 import { REPORT_SCHEMA_PATH, validateReport } from './validate.js'
@@ -20,6 +28,52 @@ describe('report schema', () => {
     expect(REPORT_SCHEMA_PATH.replace(/\\/g, '/')).toMatch(/\/schema\/report\.schema\.json$/)
     const schema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')) as Record<string, unknown>
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
+  })
+
+  it('enumerates exactly what the code declares', () => {
+    // Records keyed by the union types: adding a member to a type without the schema fails to compile here.
+    const categories: Record<Category, true> = {
+      connectivity: true,
+      tls: true,
+      auth: true,
+      iam: true,
+      'service-account': true,
+      'secret-paths': true,
+      refresh: true,
+      latency: true,
+      config: true,
+      audit: true,
+      clock: true,
+    }
+    const symptoms: Record<Symptom, true> = {
+      'permission-denied': true,
+      'stale-secrets': true,
+      'slow-startup': true,
+    }
+    const skipReasons: Record<SkipReason, true> = {
+      filtered: true,
+      ignored: true,
+      'not-configured': true,
+      'not-applicable': true,
+      offline: true,
+      'not-permitted': true,
+      'dependency-failed': true,
+    }
+    const failOn: Record<FailOn, true> = { fail: true, warn: true, never: true }
+    const schema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')) as {
+      properties: { schemaVersion: { const: number }; failOn: { enum: string[] } }
+      $defs: Record<string, { enum?: string[] }>
+    }
+    const defs = schema.$defs
+    expect(schema.properties.schemaVersion.const).toBe(SCHEMA_VERSION)
+    expect(schema.properties.failOn.enum).toEqual(Object.keys(failOn))
+    expect(defs.status!.enum).toEqual([...STATUSES])
+    expect(defs.severity!.enum).toEqual([...SEVERITIES])
+    expect(defs.provider!.enum).toEqual([...PROVIDERS])
+    expect(defs.category!.enum).toEqual(Object.keys(categories))
+    expect(defs.symptom!.enum).toEqual(Object.keys(symptoms))
+    // The order of CONTRACT §2 is the order a skip reason is chosen in.
+    expect(defs.skipReason!.enum).toEqual(Object.keys(skipReasons))
   })
 
   it('accepts the sample report, as an object and as rendered JSON', async () => {

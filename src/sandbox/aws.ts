@@ -78,6 +78,10 @@ export interface AwsSimState {
   throttle?: readonly string[]
   /** Maximum accepted difference between `X-Amz-Date` and the server clock, default 5 min as AWS. */
   maxSkewMs?: number
+  /** EC2 instance metadata (IMDSv2) on the same server: the instance role and whose keys it hands out. */
+  instanceProfile?: { readonly roleName: string; readonly issues: string }
+  /** Container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI = <url><path>). */
+  containerCredentials?: { readonly path: string; readonly issues: string }
 }
 
 export interface AwsSimulator {
@@ -101,6 +105,9 @@ export const AWS_READ_OPERATIONS: ReadonlySet<string> = new Set([
   'secretsmanager.ListSecretVersionIds',
   'iam.SimulatePrincipalPolicy',
   'iam.GetRole',
+  'imds.GetToken',
+  'imds.GetCredentials',
+  'container.GetCredentials',
 ])
 
 const SM_READS = new Set([
@@ -368,6 +375,12 @@ export async function startAwsSimulator(
     const { req, res, body, log } = r
     const requestId = randomUUID()
     const target = req.headers['x-amz-target']
+    if (
+      r.url.pathname.startsWith('/latest/') ||
+      (state.containerCredentials && r.url.pathname === state.containerCredentials.path)
+    ) {
+      return metadata(r)
+    }
     if (req.method !== 'POST' || r.url.pathname !== '/') {
       log.operation = `unknown ${req.method} ${r.url.pathname}`
       ops.push(log.operation)
@@ -419,6 +432,54 @@ export async function startAwsSimulator(
       `Could not find operation ${action} for version ${version}`,
       400,
     )
+  }
+
+  function metadata(r: SimRequest) {
+    const { req, res, url, log } = r
+    const credentialsOf = (akid: string) => {
+      const p = state.principals.find((x) => x.accessKeyId === akid)
+      if (!p) return undefined
+      return {
+        Code: 'Success',
+        LastUpdated: r.now.toISOString().replace(/\.\d{3}/, ''),
+        Type: 'AWS-HMAC',
+        AccessKeyId: p.accessKeyId,
+        SecretAccessKey: p.secretAccessKey,
+        Token: p.sessionToken ?? '',
+        Expiration: new Date(r.now.getTime() + 6 * 3_600_000).toISOString().replace(/\.\d{3}/, ''),
+        RoleArn: p.policySourceArn ?? roleArnOf(p.arn),
+      }
+    }
+    const text = (status: number, body: string, type = 'text/plain') => {
+      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) })
+      res.end(body)
+    }
+    if (state.containerCredentials && url.pathname === state.containerCredentials.path) {
+      log.operation = 'container.GetCredentials'
+      ops.push(log.operation)
+      const c = credentialsOf(state.containerCredentials.issues)
+      return c ? text(200, JSON.stringify(c), 'application/json') : text(404, 'Not Found')
+    }
+    const profile = state.instanceProfile
+    if (url.pathname === '/latest/api/token' && req.method === 'PUT') {
+      log.operation = 'imds.GetToken'
+      ops.push(log.operation)
+      if (!profile) return text(404, 'Not Found')
+      if (!req.headers['x-aws-ec2-metadata-token-ttl-seconds']) return text(400, 'Bad Request')
+      return text(200, 'imds-session-token-EXAMPLE')
+    }
+    log.operation = 'imds.GetCredentials'
+    ops.push(log.operation)
+    if (!profile) return text(404, 'Not Found')
+    if (req.headers['x-aws-ec2-metadata-token'] !== 'imds-session-token-EXAMPLE')
+      return text(401, 'Unauthorized')
+    const base = '/latest/meta-data/iam/security-credentials/'
+    if (url.pathname === base) return text(200, profile.roleName)
+    if (url.pathname === base + profile.roleName) {
+      const c = credentialsOf(profile.issues)
+      return c ? text(200, JSON.stringify(c), 'application/json') : text(404, 'Not Found')
+    }
+    return text(404, 'Not Found')
   }
 
   const throttled = (op: string) => (state.throttle ?? []).some((t) => t === '*' || t === op)

@@ -400,3 +400,59 @@ function secretJson(state: GcpSimState, id: string, s: GcpSimSecret): Record<str
       : {}),
   }
 }
+
+// ---- The documentation's deployment, healthy ----
+
+export const GCP_PROJECT = 'my-project'
+export const GCP_SECRET = 'expanso-pipeline-credentials'
+export const GCP_EMAIL = 'expanso-edge@my-project.iam.gserviceaccount.com'
+export const GCP_KEYS = ['kafka_username', 'kafka_password', 'api_token'] as const
+/** Planted values: tests prove none of them reaches any output. */
+export const GCP_CANARIES = {
+  kafkaPassword: 'gcp-canary-kafka-Qm3v9LxT',
+  apiToken: 'gcp-canary-token-Hs72kWpa',
+  oldPassword: 'gcp-canary-old-Zr5yBn0c',
+} as const
+
+const DAY_MS = 86_400_000
+
+/** The documentation's Google example: one JSON secret with the three keys its jq program reads, rotated
+ * every 30 days, the edge service account holding accessor and viewer on that secret only. */
+export function healthyGcpState(now = new Date()): GcpSimState {
+  const t = now.getTime()
+  const at = (days: number) => new Date(t + days * DAY_MS).toISOString()
+  return defaultGcpState({
+    projectId: GCP_PROJECT,
+    secrets: {
+      [GCP_SECRET]: {
+        createTime: at(-120),
+        labels: { env: 'prod', app: 'expanso-edge' },
+        topics: [`projects/${GCP_PROJECT}/topics/secret-rotation`],
+        rotation: { nextRotationTime: at(20), rotationPeriodSeconds: 30 * 86400 },
+        versions: [
+          {
+            id: 4,
+            state: 'DISABLED',
+            createTime: at(-40),
+            data: JSON.stringify({
+              kafka_username: 'edge-pipeline',
+              kafka_password: GCP_CANARIES.oldPassword,
+              api_token: GCP_CANARIES.apiToken,
+            }),
+          },
+          {
+            id: 5,
+            state: 'ENABLED',
+            createTime: at(-10),
+            data: JSON.stringify({
+              kafka_username: 'edge-pipeline',
+              kafka_password: GCP_CANARIES.kafkaPassword,
+              api_token: GCP_CANARIES.apiToken,
+            }),
+          },
+        ],
+        iam: { [`serviceAccount:${GCP_EMAIL}`]: [ACCESSOR, VIEWER] },
+      },
+    },
+  })
+}

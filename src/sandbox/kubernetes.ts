@@ -8,12 +8,15 @@ import { matchesSelector } from '../providers/kubernetes-model.js'
 import { sendJson, sendText, startLoopbackServer, type LoopbackServer, type SimRequest } from './server.js'
 import { createCA, issueCertificate, type CertificateAuthority } from './tls.js'
 
+// Objects are free-form JSON, as the API serves them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any
+
 export type RawObject = {
   apiVersion: string
   kind: string
-  metadata: { name: string; namespace?: string; [k: string]: any }
-  [k: string]: any
+  metadata: { name: string; namespace?: string; [k: string]: Json }
+  [k: string]: Json
 }
 
 export interface KubeSimState {

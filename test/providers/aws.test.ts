@@ -12,6 +12,7 @@ import {
   AWS_CANARIES,
   AWS_READ_OPERATIONS,
   EDGE_KEY_ID,
+  NODE_KEY_ID,
   SECRET_ARN,
   SECRET_NAME,
   healthyAwsState,
@@ -74,7 +75,12 @@ describe('aws provider over the simulator', () => {
     const v = await api.secretValue(SECRET_NAME)
     expect(v.arn).toBe(SECRET_ARN)
     expect(v.payload).toBe('json-object')
-    expect(v.keys.map((k) => k.name)).toEqual(['kafka_username', 'kafka_password', 'api_token', 'db_password'])
+    expect(v.keys.map((k) => k.name)).toEqual([
+      'kafka_username',
+      'kafka_password',
+      'api_token',
+      'db_password',
+    ])
     expect(JSON.stringify(v)).not.toContain(AWS_CANARIES.kafka_password)
     expect(redact(`x ${AWS_CANARIES.kafka_password} ${AWS_CANARIES.secretAccessKey}`)).not.toMatch(/canary/)
     const d = await api.describeSecret(SECRET_NAME)
@@ -111,7 +117,11 @@ describe('aws provider over the simulator', () => {
     const file = join(dir, 'token')
     writeFileSync(file, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLWNhbmFyeQ')
     sim.state.webIdentities = [
-      { token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLWNhbmFyeQ', roleArn: 'arn:aws:iam::123456789012:role/expanso-edge', issues: EDGE_KEY_ID },
+      {
+        token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJlLWNhbmFyeQ',
+        roleArn: 'arn:aws:iam::123456789012:role/expanso-edge',
+        issues: EDGE_KEY_ID,
+      },
     ]
     const { api } = session({
       AWS_ACCESS_KEY_ID: '',
@@ -126,6 +136,43 @@ describe('aws provider over the simulator', () => {
     expect((await api.callerIdentity()).arn).toContain('expanso-edge')
   })
 
+  it('falls back to instance metadata (IMDSv2) and names the node role it hands out', async () => {
+    sim.state.instanceProfile = {
+      roleName: 'eksctl-edge-nodegroup-NodeInstanceRole-1A2B3C',
+      issues: NODE_KEY_ID,
+    }
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_EC2_METADATA_DISABLED: 'false',
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: sim.url,
+    })
+    const creds = await api.credentials()
+    expect(creds.resolved).toMatchObject({
+      source: 'instance-metadata',
+      accessKeyId: NODE_KEY_ID,
+      refreshable: true,
+    })
+    expect((await api.callerIdentity()).arn).toContain('NodeInstanceRole')
+    expect(sim.operations()).toContain('imds.GetToken')
+    delete sim.state.instanceProfile
+  })
+
+  it('reads container credentials from a full URI', async () => {
+    sim.state.containerCredentials = { path: '/v2/credentials/abc', issues: EDGE_KEY_ID }
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${sim.url}/v2/credentials/abc`,
+    })
+    const creds = await api.credentials()
+    expect(creds.resolved).toMatchObject({ source: 'container', accessKeyId: EDGE_KEY_ID })
+    expect(creds.attempts.map((a) => a.outcome)).toEqual(['absent', 'absent', 'absent', 'resolved'])
+    delete sim.state.containerCredentials
+  })
+
   it('keeps code, request id and principal of an AccessDenied', async () => {
     const { api } = session()
     const e = await rejection(api.secretValue('other/app'))
@@ -138,8 +185,18 @@ describe('aws provider over the simulator', () => {
   it('tells KMS denial, decryption failure, not found and throttling apart', async () => {
     const { api } = session()
     sim.state.secrets.push(
-      { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/kms-Zz1234', name: 'expanso/pipeline/kms', secretString: '{}', kms: 'denied' },
-      { arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/dec-Yy1234', name: 'expanso/pipeline/dec', secretString: '{}', kms: 'decryption-failure' },
+      {
+        arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/kms-Zz1234',
+        name: 'expanso/pipeline/kms',
+        secretString: '{}',
+        kms: 'denied',
+      },
+      {
+        arn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/dec-Yy1234',
+        name: 'expanso/pipeline/dec',
+        secretString: '{}',
+        kms: 'decryption-failure',
+      },
     )
     const kms = await rejection(api.secretValue('expanso/pipeline/kms'))
     expect(kms.facts.code).toBe('AccessDeniedException')
@@ -171,12 +228,28 @@ describe('aws provider over the simulator', () => {
     const { api } = session()
     sim.state.principals[0] = {
       ...sim.state.principals[0]!,
-      statements: [...sim.state.principals[0]!.statements, { action: 'iam:SimulatePrincipalPolicy', resource: '*' }],
+      statements: [
+        ...sim.state.principals[0]!.statements,
+        { action: 'iam:SimulatePrincipalPolicy', resource: '*' },
+      ],
     }
-    const r = await api.simulate('arn:aws:iam::123456789012:role/expanso-edge', ['secretsmanager:GetSecretValue'], [SECRET_ARN, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:*'])
+    const r = await api.simulate(
+      'arn:aws:iam::123456789012:role/expanso-edge',
+      ['secretsmanager:GetSecretValue'],
+      [SECRET_ARN, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:*'],
+    )
     expect(r.map((x) => x.decision)).toEqual(['allowed', 'implicitDeny'])
-    sim.state.principals[0] = { ...sim.state.principals[0]!, statements: sim.state.principals[0]!.statements.slice(0, 2) }
-    const e = await rejection(api.simulate('arn:aws:iam::123456789012:role/expanso-edge', ['secretsmanager:GetSecretValue'], [SECRET_ARN]))
+    sim.state.principals[0] = {
+      ...sim.state.principals[0]!,
+      statements: sim.state.principals[0]!.statements.slice(0, 2),
+    }
+    const e = await rejection(
+      api.simulate(
+        'arn:aws:iam::123456789012:role/expanso-edge',
+        ['secretsmanager:GetSecretValue'],
+        [SECRET_ARN],
+      ),
+    )
     expect(e.kind).toBe('denied')
     expect(e.facts.code).toBe('AccessDenied')
   })

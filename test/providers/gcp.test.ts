@@ -64,7 +64,10 @@ beforeEach(async () => {
         'expanso-pipeline-credentials': {
           createTime: new Date(now - 40 * DAY).toISOString(),
           topics: ['projects/my-project/topics/secret-rotation'],
-          rotation: { nextRotationTime: new Date(now + 5 * DAY).toISOString(), rotationPeriodSeconds: 30 * 86400 },
+          rotation: {
+            nextRotationTime: new Date(now + 5 * DAY).toISOString(),
+            rotationPeriodSeconds: 30 * 86400,
+          },
           versions: [
             {
               id: 1,
@@ -83,7 +86,9 @@ beforeEach(async () => {
         },
         'disabled-one': {
           createTime: new Date(now - DAY).toISOString(),
-          versions: [{ id: 4, state: 'DISABLED', createTime: new Date(now - DAY).toISOString(), data: CANARY }],
+          versions: [
+            { id: 4, state: 'DISABLED', createTime: new Date(now - DAY).toISOString(), data: CANARY },
+          ],
           iam: {},
         },
       },
@@ -113,7 +118,11 @@ describe('gcp provider: credentials', () => {
       tokenUri: sim.tokenUri,
       file: keyFile,
     })
-    expect(recorder.identities[0]).toMatchObject({ provider: 'gcp', principal: EMAIL, source: 'service-account-key' })
+    expect(recorder.identities[0]).toMatchObject({
+      provider: 'gcp',
+      principal: EMAIL,
+      source: 'service-account-key',
+    })
     expect(recorder.clock.map((o) => o.source)).toContain('gcp oauth2')
     expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /token'])
   })
@@ -122,7 +131,11 @@ describe('gcp provider: credentials', () => {
     sim.state.serviceAccounts[EMAIL] = { keys: {} }
     const e = await caught(session().api.credentials())
     expect(e.kind).toBe('unauthenticated')
-    expect(e.facts).toMatchObject({ reason: 'token-rejected', error: 'invalid_grant', description: 'Invalid JWT Signature.' })
+    expect(e.facts).toMatchObject({
+      reason: 'token-rejected',
+      error: 'invalid_grant',
+      description: 'Invalid JWT Signature.',
+    })
   })
 
   it('records a clock rejection for node.clock-skew', async () => {
@@ -149,7 +162,12 @@ describe('gcp provider: credentials', () => {
       { METADATA_SERVER_DETECTION: 'assume-present', GCE_METADATA_HOST: sim.metadataHost },
     )
     const c = await api.credentials()
-    expect(c).toMatchObject({ source: 'metadata-server', principal: EMAIL, project: 'my-project', projectFrom: 'metadata' })
+    expect(c).toMatchObject({
+      source: 'metadata-server',
+      principal: EMAIL,
+      project: 'my-project',
+      projectFrom: 'metadata',
+    })
     const info = await api.access('expanso-pipeline-credentials')
     expect(info.format).toBe('json-object')
   })
@@ -237,7 +255,9 @@ describe('gcp provider: Secret Manager', () => {
   })
 
   it('accepts full resource names with a pinned version', async () => {
-    const info = await session().api.access('projects/my-project/secrets/expanso-pipeline-credentials/versions/1')
+    const info = await session().api.access(
+      'projects/my-project/secrets/expanso-pipeline-credentials/versions/1',
+    )
     expect(info.version).toBe('1')
     expect(info.keys).toEqual({ kafka_username: 'set', kafka_password: 'set' })
   })

@@ -18,7 +18,13 @@ const ABSENT: AwsCredentialReport['attempts'] = [
 describe('aws.credentials', () => {
   it('passes with refreshable session credentials', async () => {
     const r = await run({
-      resolved: { source: 'web-identity', accessKeyId: 'ASIA1', temporary: true, refreshable: true, expiresAt: new Date(NOW.getTime() + 60_000) },
+      resolved: {
+        source: 'web-identity',
+        accessKeyId: 'ASIA1',
+        temporary: true,
+        refreshable: true,
+        expiresAt: new Date(NOW.getTime() + 60_000),
+      },
       attempts: [],
     })
     expect(r.status).toBe('pass')
@@ -29,12 +35,19 @@ describe('aws.credentials', () => {
     const r = await run({ attempts: ABSENT })
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['none'])
-    expect(r.summary).toContain('env absent, profile absent, web-identity absent, container absent, instance-metadata disabled')
+    expect(r.summary).toContain(
+      'env absent, profile absent, web-identity absent, container absent, instance-metadata disabled',
+    )
     expect(r.details).toHaveLength(5)
   })
 
   it('names the source that failed', async () => {
-    const r = await run({ attempts: [ABSENT[0]!, { source: 'profile', outcome: 'failed', detail: 'Profile edge could not be found' }] })
+    const r = await run({
+      attempts: [
+        ABSENT[0]!,
+        { source: 'profile', outcome: 'failed', detail: 'Profile edge could not be found' },
+      ],
+    })
     expect(findingKeys(r)).toEqual(['source-failed'])
     expect(r.summary).toContain('profile')
     expect(r.summary).toContain('Profile edge could not be found')
@@ -42,16 +55,25 @@ describe('aws.credentials', () => {
 
   it('fails expired static session credentials and warns before they expire', async () => {
     const base = { source: 'env' as const, accessKeyId: 'ASIA1', temporary: true, refreshable: false }
-    const expired = await run({ resolved: { ...base, expiresAt: new Date(NOW.getTime() - 3_600_000) }, attempts: [] })
+    const expired = await run({
+      resolved: { ...base, expiresAt: new Date(NOW.getTime() - 3_600_000) },
+      attempts: [],
+    })
     expect(findingKeys(expired)).toEqual(['expired'])
     expect(expired.summary).toContain('1h')
-    const soon = await run({ resolved: { ...base, expiresAt: new Date(NOW.getTime() + 60_000) }, attempts: [] })
+    const soon = await run({
+      resolved: { ...base, expiresAt: new Date(NOW.getTime() + 60_000) },
+      attempts: [],
+    })
     expect(soon.status).toBe('warn')
     expect(findingKeys(soon)).toEqual(['expiring-soon'])
   })
 
   it('warns about long-lived access keys', async () => {
-    const r = await run({ resolved: { source: 'profile', accessKeyId: 'AKIA1', temporary: false, refreshable: true }, attempts: [] })
+    const r = await run({
+      resolved: { source: 'profile', accessKeyId: 'AKIA1', temporary: false, refreshable: true },
+      attempts: [],
+    })
     expect(findingKeys(r)).toEqual(['long-lived'])
     expect(r.remedies.map((x) => x.id)).toEqual(['bp.short-lived-credentials'])
   })

@@ -19,7 +19,10 @@ describe('aws.latency', () => {
   it('hints at regional endpoints when the endpoint is in another region', async () => {
     const r = await runCheck(check, {
       config: config(),
-      aws: fakeAws({ timeRead: async () => 900, secretsEndpoint: async () => 'https://secretsmanager.eu-west-1.amazonaws.com' }),
+      aws: fakeAws({
+        timeRead: async () => 900,
+        secretsEndpoint: async () => 'https://secretsmanager.eu-west-1.amazonaws.com',
+      }),
     })
     expect(findingKeys(r)).toEqual(['slow-cross-region'])
     expect(r.remedies.map((x) => x.id)).toContain('latency.regional-endpoints')

@@ -49,6 +49,8 @@ describe('aws.least-privilege', () => {
       }),
     })
     expect(r.skipReason).toBe('not-permitted')
-    expect(r.skipDetail).toContain('aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::123456789012:role/expanso-edge')
+    expect(r.skipDetail).toContain(
+      'aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::123456789012:role/expanso-edge',
+    )
   })
 })

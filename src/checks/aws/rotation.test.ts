@@ -6,7 +6,11 @@ import check from './rotation.js'
 
 const DAY = 86_400_000
 const run = (d: Partial<AwsSecretDescription>, aws: Record<string, unknown> = {}) =>
-  runCheck(check, { config: config(aws), now: NOW, aws: fakeAws({ describeSecret: async () => ({ ...healthyDescription, ...d }) }) })
+  runCheck(check, {
+    config: config(aws),
+    now: NOW,
+    aws: fakeAws({ describeSecret: async () => ({ ...healthyDescription, ...d }) }),
+  })
 
 describe('aws.rotation', () => {
   it('passes a secret rotated on schedule', async () => {
@@ -17,7 +21,9 @@ describe('aws.rotation', () => {
     const r = await run({ rotationEnabled: false, rotationDays: undefined })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['disabled'])
-    expect(r.remedies[0]?.commands?.[0]).toContain('--secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:')
+    expect(r.remedies[0]?.commands?.[0]).toContain(
+      '--secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:',
+    )
     expect(r.remedies[0]?.commands?.[0]).toContain('AutomaticallyAfterDays=30')
   })
 
@@ -49,7 +55,11 @@ describe('aws.rotation', () => {
       config: config(),
       aws: fakeAws({
         describeSecret: async () => {
-          throw awsError('denied', 'AccessDeniedException', 'not authorized to perform: secretsmanager:DescribeSecret')
+          throw awsError(
+            'denied',
+            'AccessDeniedException',
+            'not authorized to perform: secretsmanager:DescribeSecret',
+          )
         },
       }),
     })

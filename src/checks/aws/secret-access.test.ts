@@ -40,7 +40,9 @@ describe('aws.secret-access', () => {
     expect(remedyIds(r)).toEqual(['bp.least-privilege', 'auth.verify-iam'])
     const cmd = r.remedies[0]!.commands![0]!
     expect(cmd).toContain('--role-name expanso-edge')
-    expect(cmd).toContain('"Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/credentials-??????"')
+    expect(cmd).toContain(
+      '"Resource":"arn:aws:secretsmanager:us-east-1:123456789012:secret:expanso/pipeline/credentials-??????"',
+    )
     expect(r.summary).toContain('assumed-role/expanso-edge/s may not read')
   })
 
@@ -48,20 +50,36 @@ describe('aws.secret-access', () => {
     const kms = await failing(awsError('denied', 'AccessDeniedException', 'Access to KMS is not allowed'))
     expect(findingKeys(kms)).toEqual(['kms-denied'])
     expect(remedyIds(kms)[0]).toBe('aws.kms-key-policy')
-    const dec = await failing(awsError('denied', 'DecryptionFailure', "Secrets Manager can't decrypt the protected secret text using the provided KMS key."))
+    const dec = await failing(
+      awsError(
+        'denied',
+        'DecryptionFailure',
+        "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+      ),
+    )
     expect(findingKeys(dec)).toEqual(['kms-denied'])
   })
 
   it('names not found, a missing AWSCURRENT, deletion and throttling', async () => {
-    const nf = await failing(awsError('not-found', 'ResourceNotFoundException', "Secrets Manager can't find the specified secret."))
+    const nf = await failing(
+      awsError('not-found', 'ResourceNotFoundException', "Secrets Manager can't find the specified secret."),
+    )
     expect(findingKeys(nf)).toEqual(['not-found'])
     expect(nf.remedies[0]?.commands?.[0]).toContain('list-secrets --region us-east-1')
     const cur = await failing(
-      awsError('not-found', 'ResourceNotFoundException', "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT"),
+      awsError(
+        'not-found',
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+      ),
     )
     expect(findingKeys(cur)).toEqual(['no-current-version'])
     const del = await failing(
-      awsError('invalid', 'InvalidRequestException', "You can't perform this operation on the secret because it was marked for deletion."),
+      awsError(
+        'invalid',
+        'InvalidRequestException',
+        "You can't perform this operation on the secret because it was marked for deletion.",
+      ),
     )
     expect(findingKeys(del)).toEqual(['scheduled-deletion'])
     const th = await failing(awsError('throttled', 'ThrottlingException', 'Rate exceeded'))
@@ -75,7 +93,11 @@ describe('aws.secret-access', () => {
       config: config({ secrets: [{ id: arn }] }),
       aws: fakeAws({
         secretValue: async () => {
-          throw awsError('not-found', 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.")
+          throw awsError(
+            'not-found',
+            'ResourceNotFoundException',
+            "Secrets Manager can't find the specified secret.",
+          )
         },
       }),
     })

@@ -5,7 +5,10 @@ import type { AwsSecretValueMeta } from '../../providers/aws.js'
 import check from './secret-keys.js'
 
 const run = (v: Partial<AwsSecretValueMeta>) =>
-  runCheck(check, { config: config(), aws: fakeAws({ secretValue: async () => ({ ...healthyValue, ...v }) }) })
+  runCheck(check, {
+    config: config(),
+    aws: fakeAws({ secretValue: async () => ({ ...healthyValue, ...v }) }),
+  })
 
 describe('aws.secret-keys', () => {
   it('passes when every key is set', async () => {

@@ -121,9 +121,8 @@ export default defineCheck({
     if (secrets.length === 0) return skip('not-applicable', 'no secrets listed under azure.secrets')
 
     interface Group {
-      names: string[]
+      items: { name: string; detail?: string }[]
       vars: Record<string, string>
-      details: string[]
       commands: Partial<Record<RemedyId, string[]>>
     }
     const groups = new Map<Key, Group>()
@@ -134,14 +133,13 @@ export default defineCheck({
       commands: Partial<Record<RemedyId, string[]>> = {},
       detail?: string,
     ) => {
-      const g: Group = groups.get(key) ?? { names: [], vars: {}, details: [], commands: {} }
-      g.names.push(name)
+      const g: Group = groups.get(key) ?? { items: [], vars: {}, commands: {} }
+      g.items.push({ name, detail })
       Object.assign(g.vars, vars)
       for (const [id, cmds] of Object.entries(commands) as [RemedyId, string[]][]) {
         const list = (g.commands[id] ??= [])
         for (const c of cmds) if (!list.includes(c)) list.push(c)
       }
-      if (detail) g.details.push(detail)
       groups.set(key, g)
     }
     const ok: string[] = []
@@ -183,7 +181,8 @@ export default defineCheck({
       const vault = azure.vaultName() ?? (typeof e.facts.vault === 'string' ? e.facts.vault : '<vault-name>')
       const inner = typeof e.facts.innerCode === 'string' ? e.facts.innerCode : undefined
       const who = typeof e.facts.callerObjectId === 'string' ? e.facts.callerObjectId : await whoami()
-      const detail = `${name}: ${e.message}${e.facts.requestId ? ` (x-ms-request-id ${e.facts.requestId})` : ''}`
+      // The item is already named by the secret; its detail is Key Vault's own sentence and request id.
+      const detail = `${e.message.replace(/^secret [^:]*:\s*/, '')}${e.facts.requestId ? ` (x-ms-request-id ${e.facts.requestId})` : ''}`
       if (e.kind === 'denied' && inner === 'ForbiddenByRbac') {
         const scope =
           typeof e.facts.resource === 'string'
@@ -270,9 +269,21 @@ export default defineCheck({
       } else if (e.kind === 'throttled') {
         add('throttled', name, {}, {}, detail)
       } else if (e.kind === 'tls') {
-        add('tls', name, { vaultUrl: azure.vaultUrl ?? '', reason: e.message }, {}, detail)
+        add(
+          'tls',
+          name,
+          { vaultUrl: azure.vaultUrl ?? '', reason: e.message.replace(/^secret [^:]*:\s*/, '') },
+          {},
+          detail,
+        )
       } else if (NETWORK.has(e.kind)) {
-        add('unreachable', name, { vaultUrl: azure.vaultUrl ?? '', reason: e.message }, {}, detail)
+        add(
+          'unreachable',
+          name,
+          { vaultUrl: azure.vaultUrl ?? '', reason: e.message.replace(/^secret [^:]*:\s*/, '') },
+          {},
+          detail,
+        )
       } else {
         throw e
       }
@@ -282,11 +293,11 @@ export default defineCheck({
       return pass(`${ok.length} secret${ok.length === 1 ? '' : 's'} readable and non-empty`, ok)
     const outcomes: Outcome<Key>[] = []
     for (const [key, g] of groups) {
-      const vars: Vars = { ...g.vars, names: g.names.join(', ') }
+      const vars: Vars = { ...g.vars, names: g.items.map((i) => i.name).join(', ') }
       outcomes.push(
         found(key, vars, {
-          details: [...g.details, ...(outcomes.length === 0 ? ok.map((o) => `readable: ${o}`) : [])],
-          items: g.names.map((n) => ({ name: n })),
+          ...(outcomes.length === 0 && ok.length > 0 ? { details: ok.map((o) => `readable: ${o}`) } : {}),
+          items: g.items,
           commands: g.commands,
         }),
       )

@@ -4,10 +4,8 @@ import { EMAIL, fakeGcp, gerr, keyCredentials, type FakeGcp } from '../../../tes
 import check from './credentials.js'
 
 const config = { gcp: { project: 'my-project', secrets: [{ name: 'expanso-pipeline-credentials' }] } }
-const run = (
-  credentials: Parameters<typeof fakeGcp>[0]['credentials'],
-  raw: Record<string, unknown> = config,
-) => runCheck(check, { config: raw, gcp: fakeGcp({ credentials }) })
+const run = (credentials: FakeGcp['credentials'], raw: Record<string, unknown> = config) =>
+  runCheck(check, { config: raw, gcp: fakeGcp({ credentials }) })
 
 describe('gcp.credentials', () => {
   it('passes and names the source, identity and project', async () => {

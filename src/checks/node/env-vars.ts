@@ -1,7 +1,7 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
 import { valueState, type EnvFile, type EnvVarEntry } from '../../providers/node.js'
-import { parsePipelineConfig, referencedVars } from './lib/references.js'
+import { describeReference, parsePipelineConfig, referencedVars } from './lib/references.js'
 import { agentNote, describeFile, secretFiles } from './lib/secret-files.js'
 
 type Finding = 'unresolved' | 'no-value' | 'null' | 'empty' | 'env-file-missing' | 'malformed-lines'
@@ -50,7 +50,7 @@ export default defineCheck({
     'env-file-missing': {
       status: 'fail',
       severity: 'high',
-      message: '{{count}} env {{files}} missing: {{paths}}',
+      message: '{{count}} secret {{files}} missing: {{paths}}',
       remedies: ['node.provide-env-file', 'refresh.verify-restarts'],
     },
     'malformed-lines': {
@@ -70,7 +70,7 @@ export default defineCheck({
     if (!vars.length) return pass(`${pipelineFile} references no env vars`)
 
     const { files, agent } = await secretFiles(node, config, { sinks: false })
-    const envFiles: { file: EnvFile; label: string }[] = []
+    const envFiles: EnvFile[] = []
     const missing: Item[] = []
     const malformed: Item[] = []
     for (const f of files) {
@@ -79,8 +79,9 @@ export default defineCheck({
         missing.push({ name: f.path, detail: describeFile(f), location: { file: f.path } })
         continue
       }
-      envFiles.push({ file: env, label: describeFile(f) })
-      if (env.malformedLines.length)
+      envFiles.push(env)
+      // A template may render a certificate or JSON: only files named as env files must be all assignments.
+      if (f.roles.includes('env-file') && env.malformedLines.length)
         malformed.push({
           name: f.path,
           detail: `${plural(env.malformedLines.length, 'line', 'lines')} ${env.malformedLines.join(', ')}`,
@@ -94,14 +95,14 @@ export default defineCheck({
     const notes: string[] = []
     const sources = [
       'the process environment',
-      ...envFiles.map((e) => e.file.path),
+      ...envFiles.map((e) => e.path),
       ...missing.map((m) => `${m.name} (missing)`),
     ].join(', ')
 
     for (const v of vars) {
       const fromProcess = node.env(v.name)
       const processState = fromProcess === undefined ? undefined : valueState(fromProcess)
-      const inFiles = envFiles.flatMap(({ file }) => {
+      const inFiles = envFiles.flatMap((file) => {
         const entry = file.entries.find((e) => e.name === v.name)
         return entry ? [{ path: file.path, entry }] : []
       })
@@ -134,7 +135,7 @@ export default defineCheck({
         const ref = v.required ?? v.first
         unresolved.push({
           name: v.name,
-          detail: `referenced at ${ref.path} (line ${ref.line}); not in ${sources}`,
+          detail: `referenced at ${describeReference(ref)}; not in ${sources}`,
           location: { file: pipelineFile, line: ref.line, column: ref.column },
         })
       }

@@ -1,8 +1,6 @@
 import { defineCheck, found, pass, skip } from '../../core/check.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
-import { parsePipelineConfig, referencedVars, type EnvReference } from './lib/references.js'
-
-const where = (r: EnvReference) => `${r.form === 'bloblang' ? 'env() in ' : ''}${r.path} (line ${r.line})`
+import { describeReference, parsePipelineConfig, referencedVars } from './lib/references.js'
 
 export default defineCheck({
   id: 'node.pipeline-config',
@@ -64,7 +62,7 @@ export default defineCheck({
       )
     const vars = referencedVars(parsed.references)
     const details = vars.map((v) => {
-      const at = where(v.required ?? v.first)
+      const at = describeReference(v.required ?? v.first)
       const more = v.count > 1 ? ` and ${v.count - 1} more place${v.count > 2 ? 's' : ''}` : ''
       // Defaults are config text, but they can be a hard-coded credential: say one exists, never what it is.
       const note = v.required ? '' : '; every reference has a default, so it resolves even when unset'

@@ -10,7 +10,12 @@ describe('vault.address', () => {
   })
   it('fails without any address', async () => {
     const r = await runCheck(check, {
-      vault: fakeVault({ settings: async () => ({ skipVerify: false, auth: { method: 'token', methodSource: 'default', mount: 'token' } }) }),
+      vault: fakeVault({
+        settings: async () => ({
+          skipVerify: false,
+          auth: { method: 'token', methodSource: 'default', mount: 'token' },
+        }),
+      }),
     })
     expect(findingKeys(r)).toEqual(['no-address'])
   })
@@ -27,7 +32,14 @@ describe('vault.address', () => {
   it('warns about plain HTTP to a remote host', async () => {
     const r = await runCheck(check, {
       vault: fakeVault({
-        probeAddress: async () => ({ url: 'http://vault.example.com:8200', scheme: 'http', host: 'vault.example.com', port: 8200, addresses: ['10.0.0.5'], connectMs: 1 }),
+        probeAddress: async () => ({
+          url: 'http://vault.example.com:8200',
+          scheme: 'http',
+          host: 'vault.example.com',
+          port: 8200,
+          addresses: ['10.0.0.5'],
+          connectMs: 1,
+        }),
       }),
     })
     expect(r.status).toBe('warn')

@@ -16,11 +16,26 @@ describe('vault.auth', () => {
     ['role-not-found', vaultError('invalid', 'login', { status: 400, error: 'invalid role name "nope"' })],
     ['role-not-found', vaultError('invalid', 'login', { status: 400, error: 'invalid role or secret ID' })],
     ['sa-not-authorized', vaultError('denied', 'login', { status: 403, error: 'namespace not authorized' })],
-    ['sa-not-authorized', vaultError('denied', 'login', { status: 403, error: 'service account name not authorized' })],
+    [
+      'sa-not-authorized',
+      vaultError('denied', 'login', { status: 403, error: 'service account name not authorized' }),
+    ],
     ['jwt-claims', vaultError('denied', 'login', { status: 403, error: 'claim "iss" is invalid' })],
-    ['jwt-claims', vaultError('denied', 'login', { status: 403, error: 'invalid audience (aud) claim: audience claim does not match any expected audience' })],
+    [
+      'jwt-claims',
+      vaultError('denied', 'login', {
+        status: 403,
+        error: 'invalid audience (aud) claim: audience claim does not match any expected audience',
+      }),
+    ],
     ['login-denied', vaultError('denied', 'login', { status: 403, error: 'permission denied' })],
-    ['auth-mount-missing', vaultError('not-found', 'login', { status: 404, error: 'no handler for route "auth/k8s/login". route entry not found.' })],
+    [
+      'auth-mount-missing',
+      vaultError('not-found', 'login', {
+        status: 404,
+        error: 'no handler for route "auth/k8s/login". route entry not found.',
+      }),
+    ],
   ])('reports %s', async (key, err) => {
     const r = await runCheck(check, { vault: loginFails(err) })
     expect(r.status).toBe('fail')
@@ -28,11 +43,19 @@ describe('vault.auth', () => {
   })
   it('tells a dead token (lookup-self refused with invalid token) from a policy problem', async () => {
     const dead = await runCheck(check, {
-      vault: fakeVault({ tokenSelf: () => Promise.reject(vaultError('unauthenticated', 'x', { status: 403, error: 'permission denied; invalid token' })) }),
+      vault: fakeVault({
+        tokenSelf: () =>
+          Promise.reject(
+            vaultError('unauthenticated', 'x', { status: 403, error: 'permission denied; invalid token' }),
+          ),
+      }),
     })
     expect(findingKeys(dead)).toEqual(['token-invalid'])
     const noLookup = await runCheck(check, {
-      vault: fakeVault({ tokenSelf: () => Promise.reject(vaultError('denied', 'x', { status: 403, error: 'permission denied' })) }),
+      vault: fakeVault({
+        tokenSelf: () =>
+          Promise.reject(vaultError('denied', 'x', { status: 403, error: 'permission denied' })),
+      }),
     })
     expect(noLookup.status).toBe('warn')
     expect(findingKeys(noLookup)).toEqual(['lookup-denied'])

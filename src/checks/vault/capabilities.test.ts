@@ -8,21 +8,30 @@ describe('vault.capabilities', () => {
     expect((await runCheck(check, { vault: fakeVault() })).status).toBe('pass')
   })
   it('fails without read and lists the policies', async () => {
-    const r = await runCheck(check, { vault: fakeVault({ capabilities: async (ps) => Object.fromEntries(ps.map((p) => [p, ['deny']])) }) })
+    const r = await runCheck(check, {
+      vault: fakeVault({ capabilities: async (ps) => Object.fromEntries(ps.map((p) => [p, ['deny']])) }),
+    })
     expect(findingKeys(r)).toEqual(['no-read'])
     expect(r.details?.[0]).toBe('token policies: default, expanso-edge')
     expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'auth.verify-iam', 'vault.grant-read'])
-    expect(r.remedies.find((x) => x.id === 'auth.verify-iam')?.commands).toEqual(['vault policy read expanso-edge'])
+    expect(r.remedies.find((x) => x.id === 'auth.verify-iam')?.commands).toEqual([
+      'vault policy read expanso-edge',
+    ])
   })
   it('names a policy written for the CLI path', async () => {
     const r = await runCheck(check, {
-      vault: fakeVault({ capabilities: async (ps) => Object.fromEntries(ps.map((p) => [p, p === SECRET ? ['deny'] : ['read']])) }),
+      vault: fakeVault({
+        capabilities: async (ps) =>
+          Object.fromEntries(ps.map((p) => [p, p === SECRET ? ['deny'] : ['read']])),
+      }),
     })
     expect(findingKeys(r)).toEqual(['cli-path-policy'])
     expect(r.summary).toContain('secret/expanso/prod/pipeline')
   })
   it('skips without paths', async () => {
-    const r = await runCheck(check, { vault: fakeVault({ secretRefs: async () => ({ refs: [], unreadableTemplates: [] }) }) })
+    const r = await runCheck(check, {
+      vault: fakeVault({ secretRefs: async () => ({ refs: [], unreadableTemplates: [] }) }),
+    })
     expect(r.skipReason).toBe('not-applicable')
   })
 })

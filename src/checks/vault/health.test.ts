@@ -4,7 +4,14 @@ import { fakeVault, vaultError } from '../../../test/fixtures/vault/fake-api.js'
 import type { HealthInfo } from '../../providers/vault.js'
 import check from './health.js'
 
-const ok: HealthInfo = { initialized: true, sealed: false, standby: false, performanceStandby: false, drSecondary: false, version: '1.18.1' }
+const ok: HealthInfo = {
+  initialized: true,
+  sealed: false,
+  standby: false,
+  performanceStandby: false,
+  drSecondary: false,
+  version: '1.18.1',
+}
 const h = (x: Partial<HealthInfo>) => fakeVault({ health: async () => ({ ...ok, ...x }) })
 
 describe('vault.health', () => {
@@ -22,9 +29,13 @@ describe('vault.health', () => {
     expect(r.status).toBe(status)
   })
   it('turns a timeout into unreachable and a foreign answer into not-vault', async () => {
-    const t = await runCheck(check, { vault: fakeVault({ health: () => Promise.reject(vaultError('timeout', 'no answer')) }) })
+    const t = await runCheck(check, {
+      vault: fakeVault({ health: () => Promise.reject(vaultError('timeout', 'no answer')) }),
+    })
     expect(findingKeys(t)).toEqual(['unreachable'])
-    const n = await runCheck(check, { vault: fakeVault({ health: () => Promise.reject(vaultError('unexpected', 'no initialized field')) }) })
+    const n = await runCheck(check, {
+      vault: fakeVault({ health: () => Promise.reject(vaultError('unexpected', 'no initialized field')) }),
+    })
     expect(findingKeys(n)).toEqual(['not-vault'])
   })
 })

@@ -26,11 +26,28 @@ describe('vault.tls', () => {
   })
   it.each<[string, Partial<TlsInfo>]>([
     ['unknown-authority', { authorized: false, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }],
-    ['hostname-mismatch', { authorized: false, hostnameError: "Hostname/IP does not match certificate's altnames", altNames: 'DNS:other' }],
-    ['expired', { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', validTo: new Date(Date.now() - 2 * DAY) }],
+    [
+      'hostname-mismatch',
+      {
+        authorized: false,
+        hostnameError: "Hostname/IP does not match certificate's altnames",
+        altNames: 'DNS:other',
+      },
+    ],
+    [
+      'expired',
+      { authorized: false, authorizationError: 'CERT_HAS_EXPIRED', validTo: new Date(Date.now() - 2 * DAY) },
+    ],
     ['not-yet-valid', { authorized: false, authorizationError: 'CERT_NOT_YET_VALID' }],
     ['expiring', { validTo: new Date(Date.now() + 3 * DAY) }],
-    ['ca-unreadable', { caError: 'cannot read CA file /x', authorized: false, authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN' }],
+    [
+      'ca-unreadable',
+      {
+        caError: 'cannot read CA file /x',
+        authorized: false,
+        authorizationError: 'SELF_SIGNED_CERT_IN_CHAIN',
+      },
+    ],
   ])('reports %s', async (key, t) => {
     const r = await runCheck(check, { vault: withTls(t) })
     expect(findingKeys(r)).toEqual([key])
@@ -39,8 +56,17 @@ describe('vault.tls', () => {
   it('warns when verification is off, naming what it would find', async () => {
     const r = await runCheck(check, {
       vault: fakeVault({
-        tlsInfo: async () => ({ ...base, skipVerify: true, authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }),
-        settings: async () => ({ address: 'https://v:8200', skipVerify: true, skipVerifySource: 'env', auth: { method: 'token', methodSource: 'env', mount: 'token' } }),
+        tlsInfo: async () => ({
+          ...base,
+          skipVerify: true,
+          authorizationError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        }),
+        settings: async () => ({
+          address: 'https://v:8200',
+          skipVerify: true,
+          skipVerifySource: 'env',
+          auth: { method: 'token', methodSource: 'env', mount: 'token' },
+        }),
       }),
     })
     expect(r.status).toBe('warn')

@@ -6,7 +6,15 @@ import check from './token-ttl.js'
 
 const tok = (t: Partial<TokenInfo>, source = 'VAULT_TOKEN') =>
   fakeVault({
-    tokenSelf: async () => ({ displayName: 't', policies: ['default', 'p'], identityPolicies: [], ttlSec: 3600, creationTtlSec: 3600, renewable: true, ...t }),
+    tokenSelf: async () => ({
+      displayName: 't',
+      policies: ['default', 'p'],
+      identityPolicies: [],
+      ttlSec: 3600,
+      creationTtlSec: 3600,
+      renewable: true,
+      ...t,
+    }),
     login: async () => ({ method: 'token', source }),
   })
 
@@ -17,12 +25,17 @@ describe('vault.token-ttl', () => {
     expect(r.summary).toContain('policies default, p')
   })
   it('warns below tokenMinTtl', async () => {
-    const r = await runCheck(check, { vault: tok({ ttlSec: 120 }), config: { thresholds: { tokenMinTtl: '10m' } } })
+    const r = await runCheck(check, {
+      vault: tok({ ttlSec: 120 }),
+      config: { thresholds: { tokenMinTtl: '10m' } },
+    })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['expiring-soon'])
   })
   it('warns about a static non-renewable token, not about an agent-managed one', async () => {
-    expect(findingKeys(await runCheck(check, { vault: tok({ renewable: false }) }))).toEqual(['not-renewable'])
+    expect(findingKeys(await runCheck(check, { vault: tok({ renewable: false }) }))).toEqual([
+      'not-renewable',
+    ])
     expect((await runCheck(check, { vault: tok({ renewable: false }, 'agent sink /x') })).status).toBe('pass')
   })
   it('warns about a token that never expires', async () => {

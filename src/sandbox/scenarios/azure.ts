@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
 import { defineScenario } from '../scenario.js'
 import type { ServerKnobs } from '../server.js'
+import { createCA, type CertificateAuthority } from '../tls.js'
 import { projectedServiceAccountToken, startAzureSimulator, type AzureSimState } from '../azure.js'
 
 export const AZURE_CANARY = 'canary-azure-5f1e0c'
@@ -54,6 +55,9 @@ interface AzureScenarioSpec {
   readonly exitCode: 0 | 1 | 2 | 3
 }
 
+// One sandbox CA per process: key generation is the slowest part of setting a scenario up.
+let sandboxCa: CertificateAuthority | undefined
+
 const skipped: ScenarioExpectation = { status: 'skip', skipReason: 'dependency-failed' }
 
 function azureScenario(spec: AzureScenarioSpec): Scenario {
@@ -67,7 +71,8 @@ function azureScenario(spec: AzureScenarioSpec): Scenario {
       const now = Date.now()
       const state = healthyState(now)
       spec.breakIt?.(state, now)
-      const sim = await startAzureSimulator(state, { vaultKnobs: spec.vaultKnobs })
+      sandboxCa ??= createCA('edge-secrets azure sandbox CA')
+      const sim = await startAzureSimulator(state, { ca: sandboxCa, vaultKnobs: spec.vaultKnobs })
       const caFile = join(dir, 'azure-sandbox-ca.pem')
       const tokenFile = join(dir, 'azure-identity-token')
       writeFileSync(caFile, sim.ca.certPem)

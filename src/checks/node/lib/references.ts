@@ -46,6 +46,9 @@ const INTERPOLATION = /\$\{(?![!{])([A-Za-z0-9_.]+)(?::((?:\$\{[^}]*\}|[^}])*))?
 // Bloblang's env function, positional or named argument.
 const BLOBLANG_ENV = /\benv\(\s*(?:name\s*:\s*)?(["'])([A-Za-z0-9_.]+)\1\s*\)/g
 
+/** The `path` of a reference found in a comment or a key rather than in a value. */
+export const OUTSIDE_VALUES = '(a comment or key)'
+
 const BENTO_SECTIONS = ['input', 'pipeline', 'output'] as const
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -61,8 +64,10 @@ export function parsePipelineConfig(text: string): ParsedPipeline {
     return { ok: false, message: first.message.split('\n')[0] as string, line: pos.line, column: pos.col }
   }
   const references: EnvReference[] = []
+  const covered: [number, number][] = []
   walk(doc.contents as Node | null, [], (value, node, path) => {
     const range = node.range
+    if (range) covered.push([range[0], range[1]])
     const source = range ? text.slice(range[0], range[1]) : ''
     const offsetOf = (raw: string, from: number): { at: number; next: number } => {
       const i = source.indexOf(raw, from)
@@ -92,6 +97,21 @@ export function parsePipelineConfig(text: string): ParsedPipeline {
       references.push({ ...f.ref, line: pos.line, column: pos.col })
     }
   })
+  // Bento substitutes `${VAR}` in the raw text before parsing YAML, so one in a comment or a key counts too
+  // (and a missing one stops the pipeline from starting): pick up what the walk over values did not see.
+  for (const m of text.matchAll(INTERPOLATION)) {
+    if (covered.some(([from, to]) => m.index >= from && m.index < to)) continue
+    const pos = lineCounter.linePos(m.index)
+    references.push({
+      name: m[1] as string,
+      ...(m[2] !== undefined ? { default: m[2] } : {}),
+      line: pos.line,
+      column: pos.col,
+      path: OUTSIDE_VALUES,
+      form: 'interpolation',
+    })
+  }
+  references.sort((a, b) => a.line - b.line || a.column - b.column)
   const shape = shapeOf(doc.toJS() as unknown)
   return typeof shape === 'string'
     ? { ok: true, shape, references }
@@ -173,4 +193,10 @@ export function referencedVars(refs: readonly EnvReference[]): ReferencedVar[] {
     out.set(r.name, seen)
   }
   return [...out.values()]
+}
+
+/** Where a reference is, for messages: `config.input.kafka.sasl.user (line 12)`. */
+export function describeReference(r: EnvReference): string {
+  if (r.path === OUTSIDE_VALUES) return `a comment or key on line ${r.line} (Bento substitutes it there too)`
+  return `${r.form === 'bloblang' ? 'env() in ' : ''}${r.path} (line ${r.line})`
 }

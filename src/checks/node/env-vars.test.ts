@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
+import check from './env-vars.js'
+import { fakeNode, type FakeNodeOptions } from './lib/fake-node.js'
+
+const EXAMPLE = readFileSync('/work/shared/examples/node/pipeline.yaml', 'utf8')
+const PIPELINE = '/srv/edge/pipeline.yaml'
+const ENV = '/srv/edge/pipeline.env'
+const AGENT = '/etc/vault/agent.hcl'
+const RENDERED = '/run/expanso/pipeline.env'
+const config = { pipeline: { config: PIPELINE, envFiles: [ENV] } }
+
+const SECRET = 'CANARY-env-vars-9d1f'
+const envText = (over: Record<string, string> = {}) =>
+  Object.entries({
+    KAFKA_USERNAME: 'edge-user',
+    KAFKA_PASSWORD: SECRET,
+    API_TOKEN: 'tok-CANARY-77',
+    NODE_NAME: 'edge-node-1',
+    ...over,
+  })
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')
+
+const node = (files: FakeNodeOptions['files'] = {}, env?: Record<string, string>) =>
+  fakeNode({ files: { [PIPELINE]: EXAMPLE, ...files }, env })
+
+const seen = new Set<string>()
+const run = async (...args: Parameters<typeof runCheck>) => {
+  const r = await runCheck(...args)
+  findingKeys(r).forEach((k) => seen.add(k))
+  expect(JSON.stringify(r)).not.toContain(SECRET)
+  return r
+}
+
+describe('node.env-vars', () => {
+  it('passes when every var is set in the env file, naming the file and line, and notes defaults', async () => {
+    const r = await run(check, { config, node: node({ [ENV]: envText() }) })
+    expect(r).toMatchObject({ status: 'pass', summary: '5 referenced env vars resolve to non-empty values' })
+    expect(r.details).toContain(`KAFKA_PASSWORD: ${ENV}:2`)
+    expect(r.details).toContain(
+      'INGEST_TIMEOUT: not set; every reference has a default, so the default applies',
+    )
+  })
+
+  it('passes with the vars in the process environment and no env file', async () => {
+    const env = { KAFKA_USERNAME: 'u', KAFKA_PASSWORD: SECRET, API_TOKEN: 'tttt', NODE_NAME: 'n' }
+    const r = await run(check, { config: { pipeline: { config: PIPELINE } }, node: node({}, env) })
+    expect(r.status).toBe('pass')
+    expect(r.details).toContain('KAFKA_PASSWORD: process environment')
+  })
+
+  it('passes with nothing to check when the pipeline references no env vars', async () => {
+    const r = await run(check, { config, node: node({ [PIPELINE]: 'input:\n  stdin: {}\n' }) })
+    expect(r).toMatchObject({ status: 'pass', summary: `${PIPELINE} references no env vars` })
+  })
+
+  it('fails on a var set nowhere, located at its reference in the pipeline config', async () => {
+    const text = envText()
+      .split('\n')
+      .filter((l) => !l.startsWith('API_TOKEN'))
+      .join('\n')
+    const r = await run(check, { config, node: node({ [ENV]: text }) })
+    expect(r).toMatchObject({
+      status: 'fail',
+      severity: 'critical',
+      summary: '1 referenced env var is set nowhere: API_TOKEN',
+    })
+    expect(findingKeys(r)).toEqual(['unresolved'])
+    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'pattern.interpolation'])
+    expect(r.findings?.[0]?.items).toEqual([
+      {
+        name: 'API_TOKEN',
+        detail: `referenced at config.output.http_client.headers.Authorization (line 25); not in the process environment, ${ENV}`,
+        location: { file: PIPELINE, line: 25, column: 31 },
+      },
+    ])
+  })
+
+  it('fails on `<no value>` rendered by a Vault template, at the env file line', async () => {
+    const r = await run(check, { config, node: node({ [ENV]: envText({ API_TOKEN: '<no value>' }) }) })
+    expect(findingKeys(r)).toEqual(['no-value'])
+    expect(r.status).toBe('fail')
+    // The literal itself is shown as `[REDACTED]` while providers/node.ts registers placeholder values as secrets.
+    expect(r.summary).toMatch(
+      /^API_TOKEN rendered as `.+`: the Vault template reads a key the secret does not have$/,
+    )
+    expect(check.findings['no-value'].message).toContain('`<no value>`')
+    expect(r.location).toEqual({ file: ENV, line: 3 })
+    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'vault.error-on-missing-key'])
+  })
+
+  it('fails on `null` written by jq -r for a missing key', async () => {
+    const r = await run(check, { config, node: node({ [ENV]: envText({ KAFKA_PASSWORD: 'null' }) }) })
+    expect(findingKeys(r)).toEqual(['null'])
+    expect(r.findings?.[0]?.items?.[0]).toMatchObject({
+      name: 'KAFKA_PASSWORD',
+      location: { file: ENV, line: 2 },
+    })
+    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'node.strict-fetch-script'])
+  })
+
+  it('fails on an empty value, but not when the reference has a default', async () => {
+    const r = await run(check, {
+      config,
+      node: node({ [ENV]: envText({ KAFKA_USERNAME: '', INGEST_TIMEOUT: '' }) }),
+    })
+    expect(findingKeys(r)).toEqual(['empty'])
+    expect(r.findings?.[0]?.items?.map((i) => i.name)).toEqual(['KAFKA_USERNAME'])
+  })
+
+  it('fails on an empty value in the process environment', async () => {
+    const r = await run(check, {
+      config: { pipeline: { config: PIPELINE } },
+      node: node({}, { KAFKA_USERNAME: '', KAFKA_PASSWORD: SECRET, API_TOKEN: 'tttt', NODE_NAME: 'n' }),
+    })
+    expect(findingKeys(r)).toEqual(['empty'])
+    expect(r.findings?.[0]?.items?.[0]).toEqual({ name: 'KAFKA_USERNAME', detail: 'the process environment' })
+  })
+
+  it('reports a missing env file on its own, besides what it leaves unresolved', async () => {
+    const env = { KAFKA_USERNAME: 'u', KAFKA_PASSWORD: SECRET, API_TOKEN: 'tttt', NODE_NAME: 'n' }
+    const r = await run(check, { config, node: node({}, env) })
+    expect(findingKeys(r)).toEqual(['env-file-missing'])
+    expect(r).toMatchObject({ status: 'fail', severity: 'high', summary: `1 secret file is missing: ${ENV}` })
+    expect(remedyIds(r).sort()).toEqual(['node.provide-env-file', 'refresh.verify-restarts'])
+  })
+
+  it('warns about lines that are not assignments', async () => {
+    const r = await run(check, { config, node: node({ [ENV]: `${envText()}\nthis is not an assignment\n` }) })
+    expect(r.status).toBe('warn')
+    expect(findingKeys(r)).toEqual(['malformed-lines'])
+    expect(r.findings?.[0]?.items?.[0]).toEqual({
+      name: ENV,
+      detail: 'line 5',
+      location: { file: ENV, line: 5 },
+    })
+  })
+
+  it("reads the Vault agent's template destinations as env files", async () => {
+    const hcl = [
+      'template {',
+      '  contents    = "{{ with secret \\"secret/data/expanso/pipeline\\" }}API_TOKEN={{ .Data.data.api_tokn }}{{ end }}"',
+      `  destination = "${RENDERED}"`,
+      '}',
+    ].join('\n')
+    const r = await run(check, {
+      config: { pipeline: { config: PIPELINE, envFiles: [ENV] }, vault: { agentConfig: AGENT } },
+      node: node({
+        [ENV]: envText({ API_TOKEN: '' }).replace('API_TOKEN=\n', ''),
+        [AGENT]: hcl,
+        [RENDERED]: 'API_TOKEN=<no value>\n',
+      }),
+    })
+    expect(findingKeys(r)).toContain('no-value')
+    const noValue = r.findings?.find((f) => f.key === 'no-value')
+    expect(noValue?.items?.map((i) => i.detail)).toContain(`${RENDERED}:1`)
+  })
+
+  it('does not hold a rendered certificate to env-file syntax', async () => {
+    const hcl = ['template {', '  contents    = "x"', '  destination = "/run/certs/client.pem"', '}'].join(
+      '\n',
+    )
+    const r = await run(check, {
+      config: { pipeline: { config: PIPELINE, envFiles: [ENV] }, vault: { agentConfig: AGENT } },
+      node: node({
+        [ENV]: envText(),
+        [AGENT]: hcl,
+        '/run/certs/client.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      }),
+    })
+    expect(r.status).toBe('pass')
+  })
+
+  it('says so when the agent config cannot be read, and still checks the env files', async () => {
+    const r = await run(check, {
+      config: { pipeline: { config: PIPELINE, envFiles: [ENV] }, vault: { agentConfig: AGENT } },
+      node: node({ [ENV]: envText() }),
+    })
+    expect(r.status).toBe('pass')
+    expect(r.details?.at(-1)).toMatch(/^Vault agent config \/etc\/vault\/agent\.hcl not found/)
+  })
+
+  it('skips when used without a readable pipeline config', async () => {
+    const r = await run(check, { config, node: fakeNode() })
+    expect(r).toMatchObject({ status: 'skip', skipReason: 'not-applicable' })
+  })
+
+  it('declares that it needs node.pipeline-config', () => {
+    expect(check.needs).toEqual(['node.pipeline-config'])
+  })
+
+  afterAll(() => {
+    expect(Object.keys(check.findings).filter((k) => !seen.has(k))).toEqual([])
+  })
+})

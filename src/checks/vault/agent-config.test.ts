@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
+import type { AgentLoad } from '../../providers/vault.js'
+import { readAgentConfig, type AgentConfig } from '../../providers/vault-agent.js'
+import check from './agent-config.js'
+
+const EXAMPLE = '/work/shared/examples/vault-agent/vault-agent.hcl'
+const withAgent = (c: Partial<AgentConfig>, base?: AgentConfig) =>
+  fakeVault({
+    agent: async (): Promise<AgentLoad> => ({
+      status: 'ok',
+      config: { ...(base ?? (await readAgentConfig(EXAMPLE))), ...c },
+    }),
+  })
+const pipeline = { pipeline: { envFiles: ['/etc/expanso/pipeline.env'] } }
+
+describe('vault.agent-config', () => {
+  it('passes the documentation example', async () => {
+    const r = await runCheck(check, { vault: withAgent({}), config: pipeline })
+    expect(r.status).toBe('pass')
+  })
+  it('skips without an agent config', async () => {
+    expect((await runCheck(check, { vault: fakeVault() })).skipReason).toBe('not-applicable')
+  })
+  it('reports a missing file and a syntax error with its location', async () => {
+    expect(
+      findingKeys(
+        await runCheck(check, {
+          vault: fakeVault({ agent: async () => ({ status: 'missing', path: '/x.hcl' }) }),
+        }),
+      ),
+    ).toEqual(['missing'])
+    const r = await runCheck(check, {
+      vault: fakeVault({
+        agent: async () => ({
+          status: 'invalid',
+          path: '/x.hcl',
+          message: '/x.hcl:2:12: Invalid expression',
+          line: 2,
+          column: 12,
+        }),
+      }),
+    })
+    expect(findingKeys(r)).toEqual(['invalid'])
+    expect(r.findings?.[0]?.location).toEqual({ file: '/x.hcl', line: 2, column: 12 })
+  })
+  it('reports wide sink and template modes', async () => {
+    const base = await readAgentConfig(EXAMPLE)
+    const r = await runCheck(check, {
+      vault: withAgent({
+        sinks: [{ type: 'file', path: '/etc/expanso/secrets.env', mode: 0o640, line: 15 }],
+        templates: [{ ...base.templates[0]!, perms: undefined }],
+      }),
+      config: pipeline,
+    })
+    expect(findingKeys(r)).toEqual(['sink-perms', 'template-perms'])
+    expect(r.status).toBe('warn')
+  })
+  it('reports a template destination the pipeline does not load', async () => {
+    const r = await runCheck(check, {
+      vault: withAgent({}),
+      config: { pipeline: { envFiles: ['/etc/expanso/other.env'] } },
+    })
+    expect(findingKeys(r)).toEqual(['destination-not-loaded'])
+  })
+  it('reports an unreadable template source', async () => {
+    const r = await runCheck(check, {
+      vault: fakeVault({
+        agent: async () => ({ status: 'ok', config: await readAgentConfig(EXAMPLE) }),
+        secretRefs: async () => ({
+          refs: [],
+          unreadableTemplates: ['/etc/vault/templates/pipeline.env.tpl'],
+        }),
+      }),
+      config: pipeline,
+    })
+    expect(findingKeys(r)).toEqual(['template-unreadable'])
+  })
+  it('reports address and role disagreements', async () => {
+    const r = await runCheck(check, {
+      vault: {
+        ...withAgent({}),
+        settings: async () => ({
+          address: 'https://127.0.0.1:8200',
+          addressSource: 'config',
+          skipVerify: false,
+          auth: { method: 'kubernetes', methodSource: 'config', role: 'other-role', mount: 'kubernetes' },
+        }),
+      },
+      config: { ...pipeline, vault: { auth: { method: 'kubernetes', role: 'other-role' } } },
+    })
+    expect(findingKeys(r)).toEqual(['address-mismatch', 'role-mismatch'])
+  })
+})

@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { redact, redactDeep, registerSecret, resetRedactor } from './redact.js'
+
+afterEach(() => resetRedactor())
+
+describe('redact', () => {
+  it('masks registered values wherever they appear, longest first', () => {
+    registerSecret('hunter22')
+    registerSecret('hunter22-and-more')
+    expect(redact('a=hunter22-and-more b=hunter22')).toBe('a=[REDACTED] b=[REDACTED]')
+  })
+  it('ignores values too short to be secrets', () => {
+    registerSecret('on')
+    expect(redact('connection on')).toBe('connection on')
+  })
+  it('escapes regex characters in values', () => {
+    registerSecret('p@ss.w*rd(1)')
+    expect(redact('x p@ss.w*rd(1) y')).toBe('x [REDACTED] y')
+  })
+  it('masks secret shapes nobody registered', () => {
+    expect(redact('token hvs.CAESIJ3lTn0aKxYQ0H8aW5hbWVzcGFjZQ rest')).toBe('token [REDACTED] rest')
+    expect(redact('Authorization: Bearer abc.def.ghi')).toBe('Authorization: [REDACTED]')
+    expect(redact('X-Vault-Token: s.abcdef123456')).toBe('X-Vault-Token: [REDACTED]')
+    expect(redact('jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZw')).toBe('jwt [REDACTED]')
+    expect(redact('https://user:pa55word@vault.example.com')).toBe('https://user:[REDACTED]@vault.example.com')
+    expect(redact('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----')).toBe('[REDACTED]')
+  })
+  it('redacts every string of a report-like value', () => {
+    registerSecret('CANARY-deep-1')
+    expect(redactDeep({ a: ['x CANARY-deep-1'], b: { c: 'CANARY-deep-1' }, n: 3 })).toEqual({
+      a: ['x [REDACTED]'],
+      b: { c: '[REDACTED]' },
+      n: 3,
+    })
+  })
+})

@@ -1,0 +1,38 @@
+// Every aws scenario through the built CLI as a process: exact check ids, statuses and remedy ids, exit code,
+// a read-only request log, and no planted secret value anywhere in the output.
+import { describe, expect, it } from 'vitest'
+import { runScenario, scenarioMismatches } from '../helpers/cli.js'
+import { AWS_CANARIES, AWS_READ_OPERATIONS } from '../../src/sandbox/aws.js'
+import { awsScenarios } from '../../src/sandbox/scenarios/aws.js'
+
+const CANARIES = Object.values(AWS_CANARIES)
+
+describe.concurrent('aws scenarios (e2e)', () => {
+  it.each(awsScenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const run = await runScenario(scenario)
+    expect(scenarioMismatches(scenario, run.report)).toEqual([])
+    expect(run.exitCode).toBe(scenario.exitCode)
+    expect(run.report.exitCode).toBe(scenario.exitCode)
+    // Every aws check is in the report, and only the expected ones are listed.
+    const ids = run.report.checks.filter((c) => c.provider === 'aws').map((c) => c.id)
+    expect(ids.sort()).toEqual(Object.keys(scenario.expect).sort())
+    // Read-only: every request is a read the doctor is allowed to make.
+    const writes = run.requestLog.filter(
+      (r) => !AWS_READ_OPERATIONS.has(r.operation ?? `${r.method} ${r.path}`),
+    )
+    expect(writes).toEqual([])
+    if (scenario.name === 'aws-healthy') {
+      expect(run.report.identities).toContainEqual(
+        expect.objectContaining({
+          provider: 'aws',
+          principal: expect.stringContaining('assumed-role/expanso-edge/'),
+          source: 'env',
+        }),
+      )
+    }
+    for (const canary of CANARIES) {
+      expect(run.stdout).not.toContain(canary)
+      expect(run.stderr).not.toContain(canary)
+    }
+  })
+})
