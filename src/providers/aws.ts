@@ -224,6 +224,9 @@ function registerDeep(v: unknown): void {
 const isSet = (v: string | undefined) => v !== undefined && v !== ''
 
 function createAwsApi(session: ProviderSession): AwsApi {
+  // The SDK warns on every run that its 2027 releases will need Node 22; on Node 20 edge hosts that is
+  // noise in the doctor's stderr, not a finding. The user's own setting wins.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true'
   const env = session.env
   const cfg = session.config.aws
   const profile = cfg.profile ?? env['AWS_PROFILE']
@@ -719,4 +722,11 @@ export function endpointRegion(endpoint: string): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** A duration for humans: whole hours beyond a day, whole minutes beyond an hour (`45d`, `2h 5m`). */
+export function roughDuration(ms: number, format: (ms: number) => string): string {
+  const abs = Math.abs(ms)
+  const unit = abs >= 86_400_000 ? 3_600_000 : abs >= 3_600_000 ? 60_000 : 1000
+  return format(Math.round(ms / unit) * unit)
 }

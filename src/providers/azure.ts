@@ -374,11 +374,13 @@ export function createAzureApi(session: ProviderSession): AzureApi {
   })
 
   const token = once(async (): Promise<AzureTokenInfo> => {
-    const cred = await credential()
-    const what = `token from ${plan.authorityHost}`
+    // The limit starts before the SDK loads: loading @azure/identity can take a second on a busy node, and
+    // the whole call must end inside the check's own --timeout to be reported as this call's finding.
     const callSig = signal()
+    const what = `token from ${plan.authorityHost}`
     let access
     try {
+      const cred = await raceSignal(credential(), callSig)
       // MSAL does not pass the abort signal to its own requests: race it, so a black hole costs one timeout.
       access = await raceSignal(
         cred.getToken('https://vault.azure.net/.default', { abortSignal: callSig, tenantId: plan.tenantId }),
@@ -392,7 +394,7 @@ export function createAzureApi(session: ProviderSession): AzureApi {
         /endpoints_resolution_error/.test(String((e as Error)?.message)) &&
         plan.source !== 'managed-identity'
       ) {
-        throw await probeAuthority(plan, (await pipelineOptions()).ca?.ca, signal(), what)
+        throw await probeAuthority(plan, (await pipelineOptions()).ca?.ca, callSig, what)
       }
       throw normalizeAzureError(e, what)
     }
@@ -450,9 +452,9 @@ export function createAzureApi(session: ProviderSession): AzureApi {
   })
 
   const read = async (name: string) => {
-    const c = await client()
     const sig = signal()
     try {
+      const c = await raceSignal(client(), sig)
       const s = await c.getSecret(name, { abortSignal: sig })
       registerSecret(s.value)
       return s

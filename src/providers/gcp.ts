@@ -414,6 +414,8 @@ async function fromMetadata(session: ProviderSession): Promise<Resolved> {
   }
 }
 
+const isProviderErrorLike = (e: unknown) => e instanceof ProviderError
+
 const POD_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 
 /** The KSA a pod runs as, from its token's `sub` (read, never verified), for the Workload Identity member. */
@@ -754,9 +756,23 @@ export default defineProvider<GcpApi>({
   id: 'gcp',
   title: 'Google Secret Manager',
   configured: (config) => config.gcp.configured,
-  create(session): GcpApi {
+  create(runSession): GcpApi {
+    // A call must give up before the check's own --timeout does, so the check that reaches the endpoint can
+    // turn a black hole into its `unreachable` finding instead of ending as `error`.
+    const t = runSession.timeoutMs
+    const session: ProviderSession = {
+      ...runSession,
+      timeoutMs: Math.round(Math.max(Math.min(t - 500, t * 0.9), t * 0.5)),
+    }
     const endpoint = parseEndpoint(session.config.gcp.endpoint || DEFAULT_ENDPOINT)
-    const creds = once(() => resolveCredentials(session))
+    // The Secret Manager SDK costs about a second to load and initialise: start it while the token exchange
+    // runs, so that time is not charged to the first check that reads a secret.
+    const creds = once(() => {
+      loadSm().catch(() => {})
+      const resolved = resolveCredentials(session)
+      resolved.then(() => client().then((c) => c.initialize())).catch(() => {})
+      return resolved
+    })
 
     const client = once(async (): Promise<SecretManagerServiceClient> => {
       const { accessToken } = await creds()
@@ -826,9 +842,26 @@ export default defineProvider<GcpApi>({
       resource: string,
       fn: (c: SecretManagerServiceClient) => Promise<T>,
     ): Promise<T> => {
-      const c = await client()
+      // The call's time limit starts before the SDK is loaded, so a slow load cannot push a black-holed request
+      // past the check's own --timeout; a load that alone eats the limit is not the endpoint's fault.
+      const signal = callSignal(session)
+      const aborted = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }),
+      )
+      aborted.catch(() => {})
+      let c: SecretManagerServiceClient
       try {
-        return await fn(c)
+        c = await Promise.race([client(), aborted])
+      } catch (e) {
+        if (!signal.aborted || isProviderErrorLike(e)) throw e
+        throw new ProviderError(
+          SM,
+          'unexpected',
+          `the Secret Manager client did not load within ${session.timeoutMs} ms`,
+        )
+      }
+      try {
+        return await Promise.race([fn(c), aborted])
       } catch (e) {
         if (networkKind(e) || networkKind((e as { cause?: unknown }).cause))
           throw networkError(e, 'gcp secretmanager', endpoint.url, session)

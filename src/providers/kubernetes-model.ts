@@ -418,6 +418,8 @@ export interface IdentityAccount {
   readonly workload?: Workload
   /** The clouds this account must be bound to, each with the evidence. */
   readonly clouds: Map<Cloud, string>
+  /** Clouds whose evidence is only the doctor config: the pod may get credentials another way. */
+  readonly configOnly: Set<Cloud>
 }
 
 const storeCloud = (o: KObject): Cloud | undefined => {
@@ -438,7 +440,7 @@ export function identityServiceAccounts(inv: Inventory, config: ResolvedConfig):
   const add = (ns: string, name: string, why: string, workload?: Workload) => {
     const key = `${ns}/${name}`
     let e = out.get(key)
-    if (!e) out.set(key, (e = { ns, name, why, workload, clouds: new Map() }))
+    if (!e) out.set(key, (e = { ns, name, why, workload, clouds: new Map(), configOnly: new Set() }))
     return e
   }
   for (const w of workloads(inv, config)) {
@@ -448,17 +450,28 @@ export function identityServiceAccounts(inv: Inventory, config: ResolvedConfig):
       `${w.ref} runs as it`,
       w,
     )
-    if (config.aws.configured) e.clouds.set('aws', 'the doctor config sets up AWS')
-    if (config.gcp.configured) e.clouds.set('gcp', 'the doctor config sets up Google Secret Manager')
-    if (config.azure.configured) e.clouds.set('azure', 'the doctor config sets up Azure Key Vault')
+    const fromConfig: [Cloud, boolean, string][] = [
+      ['aws', config.aws.configured, 'the doctor config sets up AWS'],
+      ['gcp', config.gcp.configured, 'the doctor config sets up Google Secret Manager'],
+      ['azure', config.azure.configured, 'the doctor config sets up Azure Key Vault'],
+    ]
+    for (const [cloud, on, why] of fromConfig)
+      if (on && !e.clouds.has(cloud)) {
+        e.clouds.set(cloud, why)
+        e.configOnly.add(cloud)
+      }
     for (const cls of csiClassesOf(w.podSpec)) {
       const spc = findObject(inv, 'SecretProviderClass', w.namespace, cls)
       const params = spc?.spec?.parameters ?? {}
       const evidence = `it mounts SecretProviderClass ${cls}`
-      if (spc?.spec?.provider === 'aws' && params.usePodIdentity !== 'true') e.clouds.set('aws', evidence)
-      if (spc?.spec?.provider === 'gcp') e.clouds.set('gcp', evidence)
+      const firm = (cloud: Cloud, why: string) => {
+        e.clouds.set(cloud, why)
+        e.configOnly.delete(cloud)
+      }
+      if (spc?.spec?.provider === 'aws' && params.usePodIdentity !== 'true') firm('aws', evidence)
+      if (spc?.spec?.provider === 'gcp') firm('gcp', evidence)
       if (spc?.spec?.provider === 'azure' && params.usePodIdentity !== 'true' && params.clientID)
-        e.clouds.set('azure', `${evidence} with workload identity (clientID)`)
+        firm('azure', `${evidence} with workload identity (clientID)`)
     }
   }
   for (const o of inv.objects) {
@@ -472,6 +485,7 @@ export function identityServiceAccounts(inv: Inventory, config: ResolvedConfig):
     if (!ref?.name || !cloud) continue
     const e = add(ref.namespace ?? nsOf(o, inv), ref.name, `${refOf(o, inv)} logs in as it`)
     e.clouds.set(cloud, `${refOf(o, inv)} logs in to ${cloud} as it`)
+    e.configOnly.delete(cloud)
   }
   for (const e of out.values()) {
     const sa = findObject(inv, 'ServiceAccount', e.ns, e.name)

@@ -7,6 +7,7 @@ import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { isIP, Socket } from 'node:net'
 import { readFile } from 'node:fs/promises'
+import { format } from 'node:util'
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from 'node:tls'
 import type { ResolvedConfig } from '../core/config-types.js'
 import {
@@ -17,7 +18,7 @@ import {
   ProviderError,
   type ProviderSession,
 } from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
+import { redact, registerSecret } from '../core/redact.js'
 import {
   AgentConfigError,
   agentTemplateRefs,
@@ -283,6 +284,24 @@ async function readOptional(path: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Under DEBUG=*, axios' follow-redirects logs every request's options, X-Vault-Token included, straight to
+ * stderr. Route the `debug` package's output through the redactor before node-vault (and axios) load.
+ */
+let debugPatched = false
+async function redactDebugOutput(): Promise<void> {
+  if (debugPatched) return
+  debugPatched = true
+  const name = 'debug'
+  try {
+    const mod = (await import(name)) as { default?: { log?: unknown } }
+    if (mod.default)
+      mod.default.log = (...args: unknown[]) => process.stderr.write(`${redact(format(...args))}\n`)
+  } catch {
+    // no debug package: nothing logs through it
+  }
+}
+
 function create(session: ProviderSession): VaultApi {
   const { config, env } = session
   // A call must give up before the check's own --timeout does, so the check that reaches Vault can turn
@@ -416,8 +435,10 @@ function create(session: ProviderSession): VaultApi {
     const s = await settings()
     if (!s.address)
       throw new ProviderError('vault', 'invalid', 'no Vault address: set vault.address or VAULT_ADDR')
+    await redactDebugOutput()
     const mod = (await import('node-vault')) as unknown as { default: (o: Obj) => NodeVaultClient }
-    const c = mod.default({ endpoint: s.address, apiVersion: 'v1', requestOptions: {} })
+    // `debug` would print request bodies (JWTs, secret_ids) under DEBUG=node-vault, past the redactor.
+    const c = mod.default({ endpoint: s.address, apiVersion: 'v1', requestOptions: {}, debug: () => {} })
     // node-vault falls back to VAULT_TOKEN/VAULT_NAMESPACE from process.env; the session decides instead.
     c.token = undefined
     c.namespace = s.namespace ?? ''

@@ -25,7 +25,7 @@ export const vaultRemedies = defineRemedies({
     source: 'extended',
     section: NET,
     body: [
-      'From the node (or the pod\'s network namespace) resolve the host, connect to the port and call',
+      "From the node (or the pod's network namespace) resolve the host, connect to the port and call",
       '`curl -sS $VAULT_ADDR/v1/sys/health`. Fix DNS, firewall rules or security groups, Kubernetes NetworkPolicies',
       '(allow egress to TCP 8200), and add the Vault host to NO_PROXY when a proxy is set. With Istio, exclude port',
       '8200 from the sidecar or start the agent after the proxy.',
@@ -95,14 +95,14 @@ export const vaultRemedies = defineRemedies({
     ].join(' '),
   },
   'vault.fix-login': {
-    title: 'Make the auth role accept the agent\'s login',
+    title: "Make the auth role accept the agent's login",
     source: 'extended',
     section: AUTH,
     body: [
-      'Log in exactly as the agent does and read Vault\'s answer: for Kubernetes auth',
+      "Log in exactly as the agent does and read Vault's answer: for Kubernetes auth",
       '`vault write auth/<mount>/login role=<role> jwt=@<token_path>`. "invalid role name" means the role does not',
       'exist on that mount; "service account name not authorized" / "namespace not authorized" mean the role\'s',
-      'bound_service_account_names / bound_service_account_namespaces miss the pod\'s service account; claim errors',
+      "bound_service_account_names / bound_service_account_namespaces miss the pod's service account; claim errors",
       '(`iss`, `aud`) mean the role or auth config expects another issuer or audience; a bare "permission denied"',
       'means the JWT failed TokenReview (check the reviewer JWT and its system:auth-delegator binding).',
     ].join(' '),

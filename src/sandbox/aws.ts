@@ -398,6 +398,15 @@ export async function startAwsSimulator(
     const ns = XMLNS[service]
     const sig = verifySigV4(r, state)
     if (!sig.ok) return queryAuthError(res, ns, requestId, sig)
+    if (sig.service !== service) {
+      return sendQueryError(
+        res,
+        ns,
+        requestId,
+        'SignatureDoesNotMatch',
+        `Credential should be scoped to correct service: '${service}'.`,
+      )
+    }
     if (sig.principal.expired) {
       return sendQueryError(
         res,
@@ -610,7 +619,15 @@ export async function startAwsSimulator(
         res,
         requestId,
         'InvalidSignatureException',
-        `Credential should be scoped to a valid region. `,
+        'Credential should be scoped to a valid region.',
+      )
+    }
+    if (sig.service !== 'secretsmanager') {
+      return sendJsonError(
+        res,
+        requestId,
+        'InvalidSignatureException',
+        "Credential should be scoped to correct service: 'secretsmanager'.",
       )
     }
     const p = sig.principal

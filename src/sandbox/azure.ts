@@ -59,6 +59,8 @@ export interface AzureSimState {
   firewallClientAddress?: string
   /** Access token lifetime, seconds. */
   tokenLifetimeSeconds: number
+  /** The tenant the vault's 401 challenge names; a vault of another tenant than the identity's. */
+  challengeTenantId?: string
   /** Answer this many Key Vault secret reads with 429 Throttled before serving again. */
   throttleNext?: number
 }
@@ -480,7 +482,7 @@ export async function startAzureSimulator(
   const challenge = (res: ServerResponse) => {
     res.setHeader(
       'www-authenticate',
-      `Bearer authorization="https://login.microsoftonline.com/${state.tenantId}", resource="${AZURE_VAULT_RESOURCE}"`,
+      `Bearer authorization="https://login.microsoftonline.com/${state.challengeTenantId ?? state.tenantId}", resource="${AZURE_VAULT_RESOURCE}"`,
     )
   }
 

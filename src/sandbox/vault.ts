@@ -678,6 +678,22 @@ function handle(state: VaultSimState, r: SimRequest): void {
   r.log.operation = path
   if (path === 'sys/health') return health(state, r)
   if (path === 'sys/seal-status') return sealStatus(state, r)
+  if (path === 'sys/init' && method === 'GET') return send(r.res, 200, { initialized: state.initialized })
+  if (path === 'sys/leader' && method === 'GET') {
+    if (!state.initialized || state.sealed) return errors(r.res, 503, 'Vault is sealed')
+    const self = `https://127.0.0.1:${r.req.socket.localPort ?? 8200}`
+    return send(r.res, 200, {
+      ha_enabled: true,
+      is_self: !state.standby,
+      active_time: state.standby ? '0001-01-01T00:00:00Z' : '2026-11-01T10:00:00Z',
+      leader_address: self,
+      leader_cluster_address: self.replace(/:\d+$/, ':8201'),
+      performance_standby: false,
+      performance_standby_last_remote_wal: 0,
+      raft_committed_index: 1234,
+      raft_applied_index: 1234,
+    })
+  }
   if (!state.initialized || state.sealed) return errors(r.res, 503, 'Vault is sealed')
 
   const loginMatch = /^auth\/(.+)\/login$/.exec(path)

@@ -1,7 +1,8 @@
 // Every aws scenario through the built CLI as a process: exact check ids, statuses and remedy ids, exit code,
 // a read-only request log, and no planted secret value anywhere in the output.
 import { describe, expect, it } from 'vitest'
-import { runScenario, scenarioMismatches } from '../helpers/cli.js'
+import { runCli, runScenario, scenarioMismatches } from '../helpers/cli.js'
+import { prepareScenario } from '../../src/sandbox/run-scenario.js'
 import { AWS_CANARIES, AWS_READ_OPERATIONS } from '../../src/sandbox/aws.js'
 import { awsScenarios } from '../../src/sandbox/scenarios/aws.js'
 
@@ -33,6 +34,24 @@ describe.concurrent('aws scenarios (e2e)', () => {
     for (const canary of CANARIES) {
       expect(run.stdout).not.toContain(canary)
       expect(run.stderr).not.toContain(canary)
+    }
+  })
+})
+
+describe('aws output never carries a secret value', () => {
+  it.each(['text', 'markdown', 'sarif', 'junit'])('--format %s --verbose', async (format) => {
+    const scenario = awsScenarios.find((s) => s.name === 'aws-missing-key')!
+    const prepared = await prepareScenario(scenario)
+    try {
+      const run = await runCli(
+        ['doctor', '--config', prepared.configFile, '--provider', 'aws', '--format', format, '--verbose'],
+        { env: { ...prepared.instance.env, HOME: prepared.dir }, cwd: prepared.dir },
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.stdout + run.stderr).toContain('db_password')
+      for (const canary of CANARIES) expect(run.stdout + run.stderr).not.toContain(canary)
+    } finally {
+      await prepared.cleanup()
     }
   })
 })

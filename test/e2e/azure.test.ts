@@ -6,7 +6,7 @@ import { runScenario, scenarioMismatches } from '../helpers/cli.js'
 
 const AZURE_CHECKS = ['azure.credentials', 'azure.secret-access', 'azure.secret-expiry', 'azure.latency']
 
-describe('azure scenarios (built CLI)', () => {
+describe.concurrent('azure scenarios (built CLI)', () => {
   it.each(azureScenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const run = await runScenario(scenario)
     if (scenario.expect['azure.credentials']?.status === 'pass') {

@@ -47,3 +47,44 @@ describe('vault scenarios end to end (built CLI against the simulator)', () => {
     }
   })
 })
+
+describe('vault: no secret reaches any output format', () => {
+  it('keeps canaries and tokens out of text, markdown, sarif, junit and github output', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { prepareScenario } = await import('../../src/sandbox/run-scenario.js')
+    const { runCli } = await import('../helpers/cli.js')
+    const prepared = await prepareScenario(byName('vault-template-key-missing'))
+    try {
+      const outputs: string[] = []
+      for (const format of ['markdown', 'sarif', 'junit', 'github']) {
+        const file = join(prepared.dir, `report.${format}`)
+        const r = await runCli(
+          [
+            'doctor',
+            '--config',
+            prepared.configFile,
+            '--provider',
+            'vault',
+            '--format',
+            format,
+            '-o',
+            file,
+            '--verbose',
+          ],
+          { env: { ...prepared.instance.env, HOME: prepared.dir, DEBUG: '*' }, cwd: prepared.dir },
+        )
+        expect(r.exitCode).toBe(1)
+        outputs.push(r.stdout, r.stderr, readFileSync(file, 'utf8'))
+      }
+      const all = outputs.join('\n')
+      expect(all).toContain('vault.secret-keys')
+      for (const canary of VAULT_CANARIES) expect(all).not.toContain(canary)
+      const m = /.{0,200}hvs\.[A-Za-z0-9_-]{10}.{0,80}/.exec(all)
+      expect(m?.[0]).toBeUndefined()
+      expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/)
+    } finally {
+      await prepared.cleanup()
+    }
+  }, 120_000)
+})

@@ -91,6 +91,19 @@ describe('aws provider over the simulator', () => {
     for (const op of sim.operations()) expect(AWS_READ_OPERATIONS.has(op), op).toBe(true)
   })
 
+  it('honours AWS_ENDPOINT_URL_<SERVICE> and the aws.endpoint override', async () => {
+    const viaEnv = session({
+      AWS_ENDPOINT_URL: '',
+      AWS_ENDPOINT_URL_STS: sim.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: sim.url,
+    })
+    expect((await viaEnv.api.callerIdentity()).account).toBe('123456789012')
+    expect((await viaEnv.api.secretValue(SECRET_NAME)).payload).toBe('json-object')
+    expect(await viaEnv.api.secretsEndpoint()).toBe(sim.url)
+    const viaConfig = session({ AWS_ENDPOINT_URL: '' }, { endpoint: sim.url })
+    expect((await viaConfig.api.describeSecret(SECRET_NAME)).arn).toBe(SECRET_ARN)
+  })
+
   it('names each credential source tried when none resolves', async () => {
     const { api } = session({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' })
     const creds = await api.credentials()
@@ -173,6 +186,45 @@ describe('aws provider over the simulator', () => {
     delete sim.state.containerCredentials
   })
 
+  it('names a web identity exchange the role trust refuses', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-wi-'))
+    const file = join(dir, 'token')
+    writeFileSync(file, 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.c2lnbmF0dXJlLW90aGVy')
+    sim.state.webIdentities = [
+      {
+        token: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.c2lnbmF0dXJlLW90aGVy',
+        roleArn: 'arn:aws:iam::123456789012:role/other',
+        issues: EDGE_KEY_ID,
+      },
+    ]
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/expanso-edge',
+      AWS_WEB_IDENTITY_TOKEN_FILE: file,
+    })
+    const creds = await api.credentials()
+    expect(creds.resolved).toBeUndefined()
+    const wi = creds.attempts.find((a) => a.source === 'web-identity')!
+    expect(wi.outcome).toBe('failed')
+    expect(wi.detail).toContain('Not authorized to perform sts:AssumeRoleWithWebIdentity')
+    expect(wi.detail).not.toContain('eyJ')
+  })
+
+  it('reports an expired session token as ExpiredToken', async () => {
+    const edge = sim.state.principals[0]!
+    sim.state.principals[0] = { ...edge, expired: true }
+    try {
+      const { api } = session()
+      const e = await rejection(api.callerIdentity())
+      expect(e.kind).toBe('unauthenticated')
+      expect(e.facts).toMatchObject({ code: 'ExpiredToken', status: 403 })
+    } finally {
+      sim.state.principals[0] = edge
+    }
+  })
+
   it('keeps code, request id and principal of an AccessDenied', async () => {
     const { api } = session()
     const e = await rejection(api.secretValue('other/app'))
@@ -222,6 +274,16 @@ describe('aws provider over the simulator', () => {
     const dated = recorder.clock.find((c) => !c.rejected)!
     expect(dated.serverTime.getTime() - dated.localTime.getTime()).toBeGreaterThan(590_000)
     expect(api.clockOffsetMs()).toBeGreaterThan(590_000)
+  })
+
+  it('reports a local clock ahead of AWS as "Signature not yet current"', async () => {
+    sim.knobs.clockOffsetMs = -600_000
+    const { api, recorder } = session()
+    const e = await rejection(api.secretValue(SECRET_NAME))
+    expect(e.facts.code).toBe('InvalidSignatureException')
+    expect(e.message).toContain('Signature not yet current')
+    expect(Number(e.facts.skewMs)).toBeLessThan(-590_000)
+    expect(recorder.clock.find((c) => c.rejected)?.rejected).toContain('not yet current')
   })
 
   it('simulates principal policy', async () => {

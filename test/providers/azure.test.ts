@@ -228,6 +228,29 @@ describe('azure provider against the simulator', () => {
     expect(['refused', 'unreachable']).toContain(refused.kind)
   })
 
+  it('reports throttling, a vault of another tenant, and signs in with a client secret', async () => {
+    sim.state.throttleNext = 1
+    const throttled = await rejection(api().api.secret('kafka-username'))
+    expect(throttled).toMatchObject({ kind: 'throttled' })
+    expect(throttled.facts).toMatchObject({ status: 429, code: 'Throttled' })
+
+    sim.state.challengeTenantId = '11111111-2222-3333-4444-555555555555'
+    const otherTenant = await rejection(api().api.secret('kafka-username'))
+    sim.state.challengeTenantId = undefined
+    expect(otherTenant.kind).toBe('unauthenticated')
+    expect(otherTenant.message).toContain('11111111-2222-3333-4444-555555555555')
+
+    const id = sim.state.identities[0]
+    if (id) id.clientSecret = 'sandbox-client-secret-value'
+    const viaSecret = api({
+      AZURE_FEDERATED_TOKEN_FILE: undefined,
+      AZURE_CLIENT_SECRET: 'sandbox-client-secret-value',
+    })
+    expect(await viaSecret.api.token()).toMatchObject({ source: 'client-secret', objectId: OBJECT })
+    const wrong = api({ AZURE_FEDERATED_TOKEN_FILE: undefined, AZURE_CLIENT_SECRET: 'not-the-secret' })
+    expect((await rejection(wrong.api.token())).facts.aadsts).toBe('AADSTS7000215')
+  })
+
   it('never writes: the log holds GETs and token POSTs only', () => {
     for (const r of sim.requestLog()) {
       if (r.method !== 'GET')

@@ -4,6 +4,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../src/core/config.js'
+import { parseDuration } from '../../src/core/duration.js'
 import { runChecks } from '../../src/core/run.js'
 import { gcpChecks } from '../../src/checks/gcp/index.js'
 import { GCP_CANARIES } from '../../src/sandbox/gcp.js'
@@ -26,7 +27,9 @@ describe('gcp scenarios (in-process)', () => {
         env,
         file: join(prepared.dir, 'edge-secrets.yaml'),
       })
-      const timeout = prepared.instance.args?.includes('--timeout') ? 1_000 : 5_000
+      const args = prepared.instance.args ?? []
+      const limit = args[args.indexOf('--timeout') + 1]
+      const timeout = limit ? parseDuration(limit) : undefined
       const report = await runChecks({ checks: gcpChecks, config, env, timeoutMs: timeout })
       expect(scenarioMismatches(scenario, report)).toEqual([])
       expect(report.exitCode).toBe(scenario.exitCode)

@@ -33,7 +33,9 @@ beforeAll(async () => {
 })
 afterAll(() => sim.close())
 
-const cfg = (extra: Record<string, unknown> = {}) => ({ vault: { address: sim.url, caCert: caFile, ...extra } })
+const cfg = (extra: Record<string, unknown> = {}) => ({
+  vault: { address: sim.url, caCert: caFile, ...extra },
+})
 
 describe('vault provider over HTTPS against the simulator', () => {
   it('probes, verifies TLS and reads health', async () => {
@@ -42,19 +44,35 @@ describe('vault provider over HTTPS against the simulator', () => {
     const tls = await api.tlsInfo()
     expect(tls).toMatchObject({ scheme: 'https', authorized: true })
     expect(tls.validTo!.getTime()).toBeGreaterThan(Date.now())
-    expect(await api.health()).toMatchObject({ initialized: true, sealed: false, standby: false, version: '1.18.1' })
+    expect(await api.health()).toMatchObject({
+      initialized: true,
+      sealed: false,
+      standby: false,
+      version: '1.18.1',
+    })
     expect(session.recorder.clock[0]?.source).toBe('vault')
   })
 
   it('looks up the token, capabilities, mounts and key states without values', async () => {
     const { api, session } = vaultSession(cfg(), { env: { VAULT_TOKEN: APP } })
     const t = await api.tokenSelf()
-    expect(t).toMatchObject({ displayName: 'token-expanso-edge', renewable: true, policies: ['default', 'expanso-edge'] })
+    expect(t).toMatchObject({
+      displayName: 'token-expanso-edge',
+      renewable: true,
+      policies: ['default', 'expanso-edge'],
+    })
     expect(t.ttlSec).toBeGreaterThan(3000)
-    expect(session.recorder.identities[0]).toMatchObject({ provider: 'vault', principal: 'token-expanso-edge' })
+    expect(session.recorder.identities[0]).toMatchObject({
+      provider: 'vault',
+      principal: 'token-expanso-edge',
+    })
     const caps = await api.capabilities(['secret/data/expanso/prod/pipeline', 'secret/data/other'])
     expect(caps).toEqual({ 'secret/data/expanso/prod/pipeline': ['read'], 'secret/data/other': ['deny'] })
-    expect(await api.mountInfo('secret/expanso/prod/pipeline')).toEqual({ mount: 'secret/', type: 'kv', kvVersion: 2 })
+    expect(await api.mountInfo('secret/expanso/prod/pipeline')).toEqual({
+      mount: 'secret/',
+      type: 'kv',
+      kvVersion: 2,
+    })
     expect(await api.mountInfo('kv/expanso/prod/x')).toEqual({ mount: 'kv/', type: 'kv', kvVersion: 1 })
     expect(await api.mountInfo('nope/x')).toBeUndefined()
     const s = await api.readSecret('secret/data/expanso/prod/pipeline')
@@ -65,7 +83,11 @@ describe('vault provider over HTTPS against the simulator', () => {
     })
     expect(JSON.stringify(s)).not.toContain(CANARY)
     expect(redact(`leak ${CANARY} ${APP}`)).toBe('leak [REDACTED] [REDACTED]')
-    expect(await api.readSecret('secret/data/expanso/prod/missing')).toEqual({ state: 'denied', message: 'permission denied', invalidToken: false })
+    expect(await api.readSecret('secret/data/expanso/prod/missing')).toEqual({
+      state: 'denied',
+      message: 'permission denied',
+      invalidToken: false,
+    })
   })
 
   it('tells a KV v2 path without data/ and a missing secret apart (root token)', async () => {
@@ -94,32 +116,53 @@ describe('vault provider over HTTPS against the simulator', () => {
       `auto_auth {\n  method "kubernetes" {\n    mount_path = "auth/kubernetes"\n    config = {\n      role = "expanso-edge"\n      token_path = "${jwt}"\n    }\n  }\n}\n`,
     )
     const { api } = vaultSession(cfg({ agentConfig: hcl }))
-    expect(await api.login()).toMatchObject({ method: 'kubernetes', mount: 'kubernetes', role: 'expanso-edge' })
+    expect(await api.login()).toMatchObject({
+      method: 'kubernetes',
+      mount: 'kubernetes',
+      role: 'expanso-edge',
+    })
     expect((await api.tokenSelf()).displayName).toBe('kubernetes-expanso-system-expanso-edge')
 
     const bad = vaultSession(cfg({ agentConfig: hcl, auth: { role: 'nope' } })).api
-    await expect(bad.login()).rejects.toMatchObject({ kind: 'invalid', facts: { status: 400, error: 'invalid role name "nope"' } })
+    await expect(bad.login()).rejects.toMatchObject({
+      kind: 'invalid',
+      facts: { status: 400, error: 'invalid role name "nope"' },
+    })
 
     writeFileSync(jwt, makeServiceAccountJwt({ namespace: 'default', serviceAccount: 'expanso-edge' }))
     const ns = vaultSession(cfg({ agentConfig: hcl })).api
-    await expect(ns.login()).rejects.toMatchObject({ kind: 'denied', facts: { error: 'namespace not authorized' } })
+    await expect(ns.login()).rejects.toMatchObject({
+      kind: 'denied',
+      facts: { error: 'namespace not authorized' },
+    })
   })
 
   it('logs in with approle', async () => {
     sim.state.approle = {
       mount: 'approle',
-      roles: { edge: { roleId: 'role-id-1', secretId: 'secret-id-canary-1', policies: ['expanso-edge'], ttlSec: 600 } },
+      roles: {
+        edge: {
+          roleId: 'role-id-1',
+          secretId: 'secret-id-canary-1',
+          policies: ['expanso-edge'],
+          ttlSec: 600,
+        },
+      },
     }
     writeFileSync(join(dir, 'role_id'), 'role-id-1\n')
     writeFileSync(join(dir, 'secret_id'), 'secret-id-canary-1\n')
     const { api } = vaultSession(
-      cfg({ auth: { method: 'approle', roleIdFile: join(dir, 'role_id'), secretIdFile: join(dir, 'secret_id') } }),
+      cfg({
+        auth: { method: 'approle', roleIdFile: join(dir, 'role_id'), secretIdFile: join(dir, 'secret_id') },
+      }),
     )
     expect(await api.login()).toMatchObject({ method: 'approle' })
     expect((await api.tokenSelf()).ttlSec).toBeGreaterThan(500)
     writeFileSync(join(dir, 'secret_id'), 'wrong\n')
     const bad = vaultSession(
-      cfg({ auth: { method: 'approle', roleIdFile: join(dir, 'role_id'), secretIdFile: join(dir, 'secret_id') } }),
+      cfg({
+        auth: { method: 'approle', roleIdFile: join(dir, 'role_id'), secretIdFile: join(dir, 'secret_id') },
+      }),
     ).api
     await expect(bad.login()).rejects.toMatchObject({ facts: { error: 'invalid role or secret ID' } })
   })
@@ -129,7 +172,10 @@ describe('vault provider over HTTPS against the simulator', () => {
     try {
       const { api } = vaultSession(cfg(), { env: { VAULT_TOKEN: APP } })
       expect(await api.health()).toMatchObject({ sealed: true })
-      await expect(api.tokenSelf()).rejects.toMatchObject({ kind: 'unavailable', facts: { error: 'Vault is sealed' } })
+      await expect(api.tokenSelf()).rejects.toMatchObject({
+        kind: 'unavailable',
+        facts: { error: 'Vault is sealed' },
+      })
     } finally {
       sim.state.sealed = false
     }

@@ -1,5 +1,6 @@
 import { defineCheck, found, pass } from '../../core/check.js'
 import { formatDuration } from '../../core/duration.js'
+import { roughDuration } from '../../providers/aws.js'
 
 export default defineCheck({
   id: 'aws.credentials',
@@ -62,9 +63,10 @@ export default defineCheck({
     const vars = { source: r.source, accessKeyId: r.accessKeyId }
     if (r.expiresAt && !r.refreshable) {
       const left = r.expiresAt.getTime() - now().getTime()
-      if (left <= 0) return found('expired', { ...vars, ago: formatDuration(-left) }, { details })
+      if (left <= 0)
+        return found('expired', { ...vars, ago: roughDuration(-left, formatDuration) }, { details })
       if (left < config.thresholds.tokenMinTtlMs) {
-        return found('expiring-soon', { ...vars, left: formatDuration(left) }, { details })
+        return found('expiring-soon', { ...vars, left: roughDuration(left, formatDuration) }, { details })
       }
     }
     if (!r.temporary) return found('long-lived', vars, { details })

@@ -1,7 +1,7 @@
 import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import { parseArn, type AwsSecretDescription } from '../../providers/aws.js'
+import { parseArn, roughDuration, type AwsSecretDescription } from '../../providers/aws.js'
 
 type Key = 'disabled' | 'period-too-long' | 'overdue' | 'rotation-pending'
 
@@ -114,7 +114,7 @@ export default defineCheck({
             'overdue',
             {
               id: s.id,
-              ago: formatDuration(now().getTime() - last.getTime()),
+              ago: roughDuration(now().getTime() - last.getTime(), formatDuration),
               days: days ?? '?',
               pending: pendingIds.length ? `; version ${pendingIds.join(', ')} is stuck in AWSPENDING` : '',
             },

@@ -166,6 +166,28 @@ describe('azure.secret-access', () => {
     expect(down.summary).toContain('https://expanso-secrets.vault.azure.net')
   })
 
+  it('names a vault that belongs to another tenant than the identity', async () => {
+    const r = await run(
+      {
+        secrets: {
+          a: azureError(
+            'unauthenticated',
+            'secret a: The current credential is not configured to acquire tokens for tenant 11111111-2222-3333-4444-555555555555. To enable …',
+            { credentialUnavailable: 1 },
+          ),
+        },
+      },
+      [{ name: 'a' }],
+    )
+    expect(findingKeys(r)).toEqual(['wrong-tenant'])
+    expect(r.summary).toBe(
+      'vault expanso-secrets belongs to tenant 11111111-2222-3333-4444-555555555555, but the identity signs in to tenant 72f988bf-86f1-41af-91ab-2d7cd011db47',
+    )
+    expect(r.remedies[0]?.commands).toEqual([
+      'az keyvault show --name expanso-secrets --query properties.tenantId -o tsv',
+    ])
+  })
+
   it('leaves unexpected answers to the runner', async () => {
     expect(
       (await run({ secrets: { a: azureError('unexpected', 'HTTP 500') } }, [{ name: 'a' }])).status,

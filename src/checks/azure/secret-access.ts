@@ -13,6 +13,7 @@ type Key =
   | 'disabled'
   | 'not-found'
   | 'token-rejected'
+  | 'wrong-tenant'
   | 'empty-value'
   | 'missing-keys'
   | 'throttled'
@@ -82,6 +83,14 @@ export default defineCheck({
       symptom: 'permission-denied',
       message: 'Key Vault rejected the Entra token: {{reason}}',
       remedies: ['azure.client-tenant-ids', 'auth.review-audit-logs'],
+    },
+    'wrong-tenant': {
+      status: 'fail',
+      severity: 'critical',
+      symptom: 'permission-denied',
+      message:
+        'vault {{vault}} belongs to tenant {{vaultTenant}}, but the identity signs in to tenant {{tenant}}',
+      remedies: ['azure.client-tenant-ids'],
     },
     'empty-value': {
       status: 'fail',
@@ -260,6 +269,23 @@ export default defineCheck({
             'auth.confirm-secret-paths': [
               `az keyvault secret list --vault-name ${vault} --query "[].name" -o tsv`,
               `az keyvault secret list-deleted --vault-name ${vault} --query "[].name" -o tsv`,
+            ],
+          },
+          detail,
+        )
+      } else if (
+        e.kind === 'unauthenticated' &&
+        /not configured to acquire tokens for tenant/.test(e.message)
+      ) {
+        // The vault's challenge named another tenant than the credential's: a vault of another directory.
+        const vaultTenant = /tenant ([\w-]+)/.exec(e.message)?.[1] ?? '?'
+        add(
+          'wrong-tenant',
+          name,
+          { vault, vaultTenant, tenant: azure.credentialPlan().tenantId ?? '?' },
+          {
+            'azure.client-tenant-ids': [
+              `az keyvault show --name ${vault} --query properties.tenantId -o tsv`,
             ],
           },
           detail,

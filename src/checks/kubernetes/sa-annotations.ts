@@ -27,6 +27,7 @@ type Key =
   | 'azure-malformed'
   | 'azure-label-missing'
   | 'pods-predate-annotation'
+  | 'identity-unverified'
 
 const missing = (cloud: string, annotation: string) =>
   ({
@@ -85,6 +86,14 @@ export default defineCheck({
       message: `{{workload}} lacks the pod label ${AZURE_LABEL}: "true", so the Azure webhook never injects the federated token`,
       remedies: ['auth.check-sa-annotations'],
     },
+    'identity-unverified': {
+      status: 'warn',
+      severity: 'medium',
+      symptom: 'permission-denied',
+      message:
+        'ServiceAccount {{sa}} has no {{annotation}} annotation while {{evidence}}: unless the pod gets credentials another way (EKS Pod Identity, a key file), it runs as the node’s identity',
+      remedies: ['auth.check-sa-annotations', 'auth.verify-iam'],
+    },
     'pods-predate-annotation': {
       status: 'warn',
       severity: 'high',
@@ -119,7 +128,15 @@ export default defineCheck({
       if (clouds.aws) {
         const v = a[IRSA_ANNOTATION]
         const expected = config.aws.expectRoleArn
-        if (v === undefined)
+        if (v === undefined && sa.configOnly.has('aws'))
+          outcomes.push(
+            found(
+              'identity-unverified',
+              { sa: ref, annotation: IRSA_ANNOTATION, evidence: clouds.aws ?? '' },
+              { location: loc },
+            ),
+          )
+        else if (v === undefined)
           outcomes.push(
             found(
               'irsa-missing',
@@ -153,7 +170,15 @@ export default defineCheck({
       if (clouds.gcp) {
         const v = a[GKE_ANNOTATION]
         const project = config.gcp.project ?? '<project>'
-        if (v === undefined)
+        if (v === undefined && sa.configOnly.has('gcp'))
+          outcomes.push(
+            found(
+              'identity-unverified',
+              { sa: ref, annotation: GKE_ANNOTATION, evidence: clouds.gcp ?? '' },
+              { location: loc },
+            ),
+          )
+        else if (v === undefined)
           outcomes.push(
             found(
               'gke-missing',
@@ -175,7 +200,15 @@ export default defineCheck({
       }
       if (clouds.azure) {
         const v = a[AZURE_ANNOTATION]
-        if (v === undefined)
+        if (v === undefined && sa.configOnly.has('azure'))
+          outcomes.push(
+            found(
+              'identity-unverified',
+              { sa: ref, annotation: AZURE_ANNOTATION, evidence: clouds.azure ?? '' },
+              { location: loc },
+            ),
+          )
+        else if (v === undefined)
           outcomes.push(
             found(
               'azure-missing',
@@ -194,7 +227,11 @@ export default defineCheck({
         else if (!GUID.test(v.trim()))
           outcomes.push(found('azure-malformed', { sa: ref, value: v }, { location: loc }))
         else checked.push(AZURE_ANNOTATION)
-        if (sa.workload && sa.workload.templateMeta.labels?.[AZURE_LABEL] !== 'true')
+        if (
+          sa.workload &&
+          !sa.configOnly.has('azure') &&
+          sa.workload.templateMeta.labels?.[AZURE_LABEL] !== 'true'
+        )
           outcomes.push(
             found('azure-label-missing', { workload: sa.workload.ref }, { location: sa.workload.location }),
           )

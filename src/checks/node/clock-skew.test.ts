@@ -34,6 +34,7 @@ describe('node.clock-skew', () => {
       summary: 'aws sts: local clock is 10m behind (fail threshold 5m)',
     })
     expect(findingKeys(r)).toEqual(['skew'])
+    expect(r.details).toEqual(['aws sts: local clock is 10m behind'])
     expect(remedyIds(r)).toEqual(['node.sync-clock'])
   })
 

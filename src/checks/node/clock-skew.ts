@@ -6,9 +6,10 @@ const OTHER_PROVIDERS = ['vault', 'aws', 'kubernetes', 'gcp', 'azure'] as const
 
 const skewOf = (o: ClockObservation) => o.serverTime.getTime() - o.localTime.getTime()
 
-/** `aws sts: local clock is 10m behind`; a positive skew means the server is ahead of us. */
-const describe = (source: string, skew: number) =>
-  `${source}: local clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? 'behind' : 'ahead'}`
+/** `local clock is 10m behind`; a positive skew means the server is ahead of us. */
+const describeSkew = (skew: number) =>
+  `local clock is ${formatDuration(Math.abs(skew))} ${skew > 0 ? 'behind' : 'ahead'}`
+const describe = (source: string, skew: number) => `${source}: ${describeSkew(skew)}`
 
 export default defineCheck({
   id: 'node.clock-skew',
@@ -77,17 +78,21 @@ export default defineCheck({
     const rejected = sources.filter((s) => s.rejected)
     // When some servers agree with us, the one that disagrees may be the clock that is wrong.
     const agreeing = sources.filter((s) => !s.rejected && Math.abs(s.skew) < warnAt).map((s) => s.source)
-    if (agreeing.length && (failing.length || warning.length || rejected.length))
-      details.push(
-        `${agreeing.join(', ')} ${agreeing.length === 1 ? 'agrees' : 'agree'} with the local clock: a server that disagrees may be the one that is off`,
-      )
+    const hint =
+      agreeing.length && (failing.length || warning.length || rejected.length)
+        ? [
+            `${agreeing.join(', ')} ${agreeing.length === 1 ? 'agrees' : 'agree'} with the local clock: a server that disagrees may be the one that is off`,
+          ]
+        : []
 
     type Finding = 'rejected' | 'skew' | 'drift'
     const outcomes: Outcome<Finding>[] = []
     const add = (finding: Finding, vars: Record<string, string>, items: Item[]) =>
-      outcomes.push(found(finding, vars, { items, ...(outcomes.length ? {} : { details }) }))
+      outcomes.push(
+        found(finding, vars, { items, ...(outcomes.length || !hint.length ? {} : { details: hint }) }),
+      )
     const itemsOf = (list: typeof sources): Item[] =>
-      list.map((s) => ({ name: s.source, detail: describe(s.source, s.skew) }))
+      list.map((s) => ({ name: s.source, detail: describeSkew(s.skew) }))
     for (const r of rejected) add('rejected', { source: r.source, reason: r.rejected ?? '' }, itemsOf([r]))
     const [worstFail] = failing
     if (worstFail)

@@ -144,14 +144,16 @@ export default defineCheck({
       'stale-copy': new Set(),
       'possibly-stale': new Set(),
     }
-    const details: string[] = []
+    // Healthy files are worth listing on a pass; a finding shows its items and what limits the verdict.
+    const healthy: string[] = []
+    const notes: string[] = []
     let oldest = 0
     let furthestAhead = 0
     let judged = 0
     for (const f of files) {
       const info = await node.fileInfo(f.path)
       if (!info?.isFile) {
-        details.push(`${f.path}: does not exist (not judged)`)
+        notes.push(`${f.path}: does not exist (not judged)`)
         continue
       }
       judged++
@@ -193,14 +195,14 @@ export default defineCheck({
       const pending = after(related)
       if (pending.length) {
         const c = newest(pending)
-        details.push(
+        healthy.push(
           `${f.path}: ${describeChange(c)} changed ${formatDuration(t - c.changedAt.getTime())} ago; the copy is due within ${formatDuration(grace)}`,
         )
         continue
       }
       if (related.length) {
         const c = newest(related)
-        details.push(
+        healthy.push(
           `${f.path}: ${written}; ${describeChange(c)} last changed before that (${formatDuration(t - c.changedAt.getTime())} ago), so the copy is current`,
         )
         continue
@@ -219,7 +221,7 @@ export default defineCheck({
         items['old-file'].push(item(`${written} (maxStaleness ${formatDuration(max)})`))
         continue
       }
-      details.push(`${f.path}: ${written}, within maxStaleness (${formatDuration(max)})`)
+      healthy.push(`${f.path}: ${written}, within maxStaleness (${formatDuration(max)})`)
     }
     if (!judged)
       return skip(
@@ -227,7 +229,7 @@ export default defineCheck({
         `none of the rendered secret files exist yet (${files.map((f) => f.path).join(', ')}); node.env-vars reports missing env files`,
       )
     if (!recorder.sourceChanges.length)
-      details.push(
+      notes.push(
         'no provider check recorded when a secret last changed: age is judged against maxStaleness alone',
       )
 
@@ -241,7 +243,11 @@ export default defineCheck({
         found(
           finding,
           { paths: paths(list), ...vars },
-          { items: list, location: list[0]?.location, ...(outcomes.length ? {} : { details }) },
+          {
+            items: list,
+            location: list[0]?.location,
+            ...(outcomes.length || !notes.length ? {} : { details: notes }),
+          },
         ),
       )
     }
@@ -261,6 +267,9 @@ export default defineCheck({
     })
     add('future-mtime', { ahead: formatDuration(furthestAhead) })
     if (outcomes.length) return outcomes
-    return pass(`${judged} rendered secret file${judged === 1 ? ' is' : 's are'} current`, details)
+    return pass(`${judged} rendered secret file${judged === 1 ? ' is' : 's are'} current`, [
+      ...healthy,
+      ...notes,
+    ])
   },
 })

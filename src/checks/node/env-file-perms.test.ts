@@ -75,7 +75,8 @@ describe('node.env-file-perms', () => {
       summary: `1 secret file is looser than 0600 (group access): ${ENV}`,
     })
     expect(findingKeys(r)).toEqual(['group-accessible'])
-    expect(r.details).toContain(`${API}: 0600 — env file`)
+    // A finding shows what is wrong; the files that are fine are listed only on a pass.
+    expect(r.details).toEqual([`${ENV}: 0640 (group access) — env file`])
   })
 
   it('reports both when one file is world-readable and another group-readable', async () => {
@@ -102,6 +103,15 @@ describe('node.env-file-perms', () => {
       name: SINK,
       detail: '0640 (group access) — Vault agent token sink (agent.hcl:5)',
     })
+  })
+
+  it("says when the agent's sink mode will undo a chmod", async () => {
+    const hcl = HCL.replace(', mode = 0600', '')
+    const node = fakeNode({ files: { [AGENT]: hcl, [SINK]: { mode: 0o640 } } })
+    const r = await run(check, { config: { vault: { agentConfig: AGENT } }, node })
+    expect(r.findings?.[0]?.items?.[0]?.detail).toBe(
+      "0640 (group access) — Vault agent token sink (agent.hcl:5); its sink sets no mode (Vault's default is 0640): add mode = 0600",
+    )
   })
 
   it('leaves missing files to node.env-vars and judges the rest', async () => {

@@ -5,13 +5,19 @@ const OTHER_RW = 0o006
 // Group bits, and `o+x` (harmless alone, but not "0600 or stricter").
 const LOOSER_THAN_0600 = 0o071
 
-/** A template without `perms` (or with loose ones) re-creates the file at the next render: chmod won't last. */
-function templateNote(f: SecretFile): string {
-  const perms = f.template?.perms
-  if (!f.template) return ''
-  if (perms === undefined)
-    return '; its template sets no perms, so the next render undoes a chmod: add perms = "0600"'
-  if (perms & 0o077) return `; its template sets perms = "${octal(perms)}": change it to "0600"`
+/** The agent re-creates its files with the mode its config declares: a chmod alone is undone at the next write. */
+function agentNote(f: SecretFile): string {
+  if (f.template) {
+    const perms = f.template.perms
+    if (perms === undefined)
+      return '; its template sets no perms, so the next render undoes a chmod: add perms = "0600"'
+    if (perms & 0o077) return `; its template sets perms = "${octal(perms)}": change it to "0600"`
+  }
+  if (f.sink) {
+    const mode = f.sink.mode
+    if (mode === undefined) return "; its sink sets no mode (Vault's default is 0640): add mode = 0600"
+    if (mode & 0o077) return `; its sink sets mode = ${octal(mode)}: change it to 0600`
+  }
   return ''
 }
 
@@ -60,7 +66,7 @@ export default defineCheck({
       const mode = octal(info.mode)
       const item = (why: string): Item => ({
         name: f.path,
-        detail: `${mode} (${why}) — ${describeFile(f)}${templateNote(f)}`,
+        detail: `${mode} (${why}) — ${describeFile(f)}${agentNote(f)}`,
         location: { file: f.path },
       })
       if (info.mode & OTHER_RW) world.push(item(info.mode & 0o002 ? 'writable by all' : 'readable by all'))
@@ -72,7 +78,7 @@ export default defineCheck({
         'not-applicable',
         `none of the secret files exist yet (${absent.join(', ')}); node.env-vars reports missing env files`,
       )
-    const details = [...ok, ...absent.map((p) => `${p}: does not exist (not judged)`)]
+    const notJudged = absent.map((p) => `${p}: does not exist (not judged)`)
     const outcomes: Outcome<'world-accessible' | 'group-accessible'>[] = []
     for (const [finding, items] of [
       ['world-accessible', world],
@@ -91,12 +97,15 @@ export default defineCheck({
             items,
             location: items[0]?.location,
             commands: { 'pattern.file-perms': items.map((i) => `chmod 600 ${shellQuote(i.name)}`) },
-            ...(outcomes.length ? {} : { details }),
+            ...(outcomes.length || !notJudged.length ? {} : { details: notJudged }),
           },
         ),
       )
     }
     if (outcomes.length) return outcomes
-    return pass(`${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`, details)
+    return pass(`${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`, [
+      ...ok,
+      ...notJudged,
+    ])
   },
 })

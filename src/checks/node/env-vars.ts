@@ -14,10 +14,11 @@ export default defineCheck({
   id: 'node.env-vars',
   title: 'Every env var the pipeline references resolves to a non-empty value',
   description:
-    'The edge agent substitutes `${VAR}` once, at start-up. A var that is not set, or is set to nothing, ' +
-    'becomes an empty credential; a Vault template that reads a missing key writes the literal `<no value>`, ' +
-    'and `jq -r` of a missing key writes `null`. The pipeline then starts and fails later with an ' +
-    'authentication error that points nowhere near the cause. Values are never shown, only their state.',
+    'The edge agent substitutes `${VAR}` once, at start-up. A var with no default that is not set at all stops ' +
+    'the pipeline ("required environment variables were not set"); one set to nothing becomes an empty ' +
+    'credential; a Vault template that reads a missing key writes the literal `<no value>`, and `jq -r` of a ' +
+    'missing key writes `null`. Those start, and fail later with an authentication error that points nowhere ' +
+    'near the cause. Values are never shown, only their state.',
   provider: 'node',
   category: 'config',
   network: false,
@@ -141,9 +142,9 @@ export default defineCheck({
       }
     }
 
-    const details = [...resolved, ...notes]
+    // A finding lists what is wrong (its items); what resolved fine is only worth showing on a pass.
     const note = agentNote(agent)
-    if (note) details.push(note)
+    const context = note ? [note] : []
     const outcomes: Outcome<Finding>[] = []
     const add = (finding: Finding, items: Item[], vars: Record<string, string | number>) => {
       if (!items.length) return
@@ -151,7 +152,7 @@ export default defineCheck({
         found(finding, vars, {
           items,
           location: items[0]?.location,
-          ...(outcomes.length ? {} : { details }),
+          ...(outcomes.length || !context.length ? {} : { details: context }),
         }),
       )
     }
@@ -175,7 +176,7 @@ export default defineCheck({
     if (outcomes.length) return outcomes
     return pass(
       `${vars.length} referenced env ${plural(vars.length, 'var resolves', 'vars resolve')} to non-empty values`,
-      details,
+      [...resolved, ...notes, ...context],
     )
   },
 })

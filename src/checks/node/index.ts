@@ -16,4 +16,4 @@ export const nodeChecks: Check[] = [
   envFileFreshness,
   vaultAgentProcess,
   clockSkew,
-] as Check[]
+]

@@ -64,7 +64,7 @@ export default defineCheck({
           files: onDisk.length === 1 ? 'file is' : 'files are',
           paths: onDisk.map((i) => i.name).join(', '),
         },
-        { items: onDisk, location: onDisk[0]?.location, details: [...inMemory, ...unknown] },
+        { items: onDisk, location: onDisk[0]?.location, ...(unknown.length ? { details: unknown } : {}) },
       )
     if (!inMemory.length) return skip('not-applicable', 'no mount found for the secret files')
     return pass(`${inMemory.length} secret file${inMemory.length === 1 ? ' is' : 's are'} on tmpfs`, [

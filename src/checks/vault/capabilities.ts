@@ -52,6 +52,7 @@ export default defineCheck({
     if (denied.length === 0) return pass(`read on ${paths.length} path(s)`, details)
     const custom = policies.filter((p) => p !== 'default' && p !== 'root')
     const commands = {
+      'auth.confirm-secret-paths': denied.map((p) => `vault token capabilities ${p}`),
       'auth.verify-iam': custom.map((p) => `vault policy read ${p}`),
       'vault.grant-read': denied.map((p) => `path "${p}" { capabilities = ["read"] }`),
     }

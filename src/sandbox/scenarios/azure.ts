@@ -50,6 +50,7 @@ interface AzureScenarioSpec {
   /** The service account whose projected token the pod presents. */
   readonly serviceAccount?: string
   readonly vaultKnobs?: Partial<ServerKnobs>
+  readonly loginKnobs?: Partial<ServerKnobs>
   readonly args?: readonly string[]
   readonly expect: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
@@ -72,7 +73,11 @@ function azureScenario(spec: AzureScenarioSpec): Scenario {
       const state = healthyState(now)
       spec.breakIt?.(state, now)
       sandboxCa ??= createCA('edge-secrets azure sandbox CA')
-      const sim = await startAzureSimulator(state, { ca: sandboxCa, vaultKnobs: spec.vaultKnobs })
+      const sim = await startAzureSimulator(state, {
+        ca: sandboxCa,
+        vaultKnobs: spec.vaultKnobs,
+        loginKnobs: spec.loginKnobs,
+      })
       const caFile = join(dir, 'azure-sandbox-ca.pem')
       const tokenFile = join(dir, 'azure-identity-token')
       writeFileSync(caFile, sim.ca.certPem)
@@ -222,7 +227,7 @@ export const azureScenarios: Scenario[] = [
     name: 'azure-vault-unreachable',
     description: 'Entra answers, but the vault never does (a private endpoint the node cannot route to)',
     vaultKnobs: { blackHole: true },
-    args: ['--timeout', '2s'],
+    args: ['--timeout', '3s'],
     expect: {
       'azure.credentials': { status: 'pass' },
       'azure.secret-access': {
@@ -230,6 +235,20 @@ export const azureScenarios: Scenario[] = [
         finding: 'unreachable',
         remedies: ['azure.network-access', 'latency.regional-endpoints'],
       },
+      'azure.secret-expiry': skipped,
+      'azure.latency': skipped,
+    },
+    exitCode: 1,
+  }),
+  azureScenario({
+    name: 'azure-entra-unreachable',
+    description:
+      'AZURE_AUTHORITY_HOST never answers (egress to Microsoft Entra blocked): no token, nothing else runs',
+    loginKnobs: { blackHole: true },
+    args: ['--timeout', '3s'],
+    expect: {
+      'azure.credentials': { status: 'fail', finding: 'unreachable', remedies: ['azure.authority-reach'] },
+      'azure.secret-access': skipped,
       'azure.secret-expiry': skipped,
       'azure.latency': skipped,
     },

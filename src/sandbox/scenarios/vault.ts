@@ -130,7 +130,8 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
       return {
         config: { ...base, ...spec.config?.(dir) },
         env: { NO_PROXY: '127.0.0.1,localhost' },
-        args: spec.args,
+        // A generous per-check limit: the first HCL parse (WASM) is slow on a loaded CI machine.
+        args: spec.args ?? ['--timeout', '10s'],
         requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
         stop: () => sim.close(),
       }

@@ -9,6 +9,7 @@ import {
   AgentConfigError,
   parseAgentConfig,
   type AgentConfig,
+  type AgentSink,
   type AgentTemplate,
 } from '../../../providers/vault-agent.js'
 
@@ -62,6 +63,8 @@ export interface SecretFile {
   readonly roles: readonly SecretFileRole[]
   /** The agent template that renders this file, when one does. */
   readonly template?: AgentTemplate
+  /** The agent sink that writes this file, when one does. */
+  readonly sink?: AgentSink
   /** The agent HCL and the line of the stanza that names this file. */
   readonly agentFile?: string
   readonly agentLine?: number
@@ -88,6 +91,7 @@ export async function secretFiles(
     if (seen) {
       if (!seen.roles.includes(role)) seen.roles = [...seen.roles, role]
       seen.template ??= extra.template
+      seen.sink ??= extra.sink
       seen.agentFile ??= extra.agentFile
       seen.agentLine ??= extra.agentLine
     } else byPath.set(path, { path, roles: [role], ...extra })
@@ -100,7 +104,7 @@ export async function secretFiles(
     if (opts.sinks)
       for (const s of agent.agent.sinks)
         if (s.type === 'file' && s.path)
-          add(s.path, 'sink', { agentFile: agent.agent.file, agentLine: s.line })
+          add(s.path, 'sink', { sink: s, agentFile: agent.agent.file, agentLine: s.line })
   }
   return { files: [...byPath.values()], agent }
 }
