@@ -17,6 +17,12 @@ import { renderText } from '../render/text.js'
 import { makeColor } from './color.js'
 import { renderFormat, type Format } from './formats.js'
 
+const splitList = (xs: readonly string[] | undefined): string[] =>
+  (xs ?? [])
+    .flatMap((x) => x.split(','))
+    .map((x) => x.trim())
+    .filter(Boolean)
+
 export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
@@ -98,8 +104,11 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   const deadlineMs = durationFlag('deadline', opts.deadline, DEFAULTS.deadlineMs)
   if (opts.concurrency !== undefined && (!Number.isInteger(opts.concurrency) || opts.concurrency < 1))
     throw new UsageError(`--concurrency ${opts.concurrency}: expected a whole number of at least 1`)
-  checkGlobs('--only', opts.only ?? [], ids)
-  checkGlobs('--skip', opts.skip ?? [], ids)
+  // `--only a,b` and `--only a --only b` mean the same.
+  const only = splitList(opts.only)
+  const skipGlobs = splitList(opts.skip)
+  checkGlobs('--only', only, ids)
+  checkGlobs('--skip', skipGlobs, ids)
   const providerIds = selectProviders(opts.providers)
 
   const config =
@@ -130,8 +139,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
     report = await runChecks({
       checks: inScope,
       config,
-      only: opts.only,
-      skip: opts.skip,
+      only,
+      skip: skipGlobs,
       concurrency: opts.concurrency,
       timeoutMs,
       deadlineMs,

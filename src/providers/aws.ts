@@ -230,9 +230,15 @@ function createAwsApi(session: ProviderSession): AwsApi {
   const env = session.env
   const cfg = session.config.aws
   const profile = cfg.profile ?? env['AWS_PROFILE']
+  // A call gets less than --timeout (three quarters, at most --timeout minus 1 s, at least half): the check
+  // that makes it (aws.identity for an unreachable STS) then still has time — SDK loading included — to
+  // turn the timeout into its `unreachable` finding before the runner's --timeout ends it as `error`.
+  const t = session.timeoutMs
+  const callBudgetMs = Math.floor(Math.max(t * 0.5, Math.min(t * 0.75, t - 1000)))
+  const signalForCall = () => AbortSignal.any([callSignal(session), AbortSignal.timeout(callBudgetMs)])
   const withSignal = <T>(p: Promise<T>): Promise<T> => {
     // Credential providers take no AbortSignal; race them against the call's own limit.
-    const signal = callSignal(session)
+    const signal = signalForCall()
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))
       if (signal.aborted) return onAbort()
@@ -268,7 +274,7 @@ function createAwsApi(session: ProviderSession): AwsApi {
     const cp = await import('@aws-sdk/credential-providers')
     const attempts: AwsCredentialAttempt[] = []
     const { region: r } = await region()
-    const stsEndpoint = cfg.endpoint ?? env[SERVICE_ENV.sts] ?? env['AWS_ENDPOINT_URL']
+    const stsEndpoint = cfg.endpoint || env[SERVICE_ENV.sts] || env['AWS_ENDPOINT_URL'] || undefined
     const tryProvider = async (
       source: AwsCredentialSource,
       provider: AwsCredentialIdentityProvider,
@@ -279,7 +285,9 @@ function createAwsApi(session: ProviderSession): AwsApi {
         registerSecret(c.secretAccessKey)
         registerSecret(c.sessionToken)
         attempts.push({ source, outcome: 'resolved', detail: describeSource(source) })
-        resolvedProvider = refreshable ? provider : async () => c
+        // The clients reuse what was just resolved, and ask the source again only near expiry.
+        resolvedProvider = async () =>
+          refreshable && c.expiration && c.expiration.getTime() - Date.now() < 300_000 ? provider() : c
         return {
           resolved: {
             source,
@@ -482,7 +490,7 @@ function createAwsApi(session: ProviderSession): AwsApi {
   ): Promise<T> => {
     const sentAt = new Date()
     try {
-      return await fn(callSignal(session))
+      return await fn(signalForCall())
     } catch (e) {
       const pe = toProviderError(e, operation)
       const skew = skewFromSignatureMessage(String((e as SdkErrorShape)?.message ?? ''))
@@ -614,7 +622,7 @@ function createAwsApi(session: ProviderSession): AwsApi {
   }
 
   const secretsEndpoint = async () => {
-    const override = cfg.endpoint ?? env[SERVICE_ENV.secretsmanager] ?? env['AWS_ENDPOINT_URL']
+    const override = cfg.endpoint || env[SERVICE_ENV.secretsmanager] || env['AWS_ENDPOINT_URL']
     if (override) return override
     const { region: r } = await region()
     return r ? `https://secretsmanager.${r}.amazonaws.com` : undefined

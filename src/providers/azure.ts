@@ -359,6 +359,7 @@ export function createAzureApi(session: ProviderSession): AzureApi {
           tokenFilePath: plan.tokenFile,
         })
       case 'client-secret':
+        registerSecret(session.env.AZURE_CLIENT_SECRET)
         return new identity.ClientSecretCredential(
           plan.tenantId ?? '',
           plan.clientId ?? '',

@@ -249,7 +249,7 @@ const b64url = (s: string | Buffer) => Buffer.from(s).toString('base64url')
 async function exchangeServiceAccountKey(
   session: ProviderSession,
   cred: CredentialsFile,
-): Promise<Resolved['accessToken']> {
+): Promise<{ accessToken: string; expiresAt?: string }> {
   const tokenUri = cred.token_uri || DEFAULT_TOKEN_URI
   if (!cred.client_email || !cred.private_key)
     throw new ProviderError(SM, 'invalid', 'service-account key lacks client_email or private_key', {
@@ -285,14 +285,21 @@ async function exchangeServiceAccountKey(
       assertion,
     }).toString(),
   })
-  let body: { access_token?: string; error?: string; error_description?: string } = {}
+  let body: { access_token?: string; expires_in?: number; error?: string; error_description?: string } = {}
   try {
     body = JSON.parse(r.text) as typeof body
   } catch {
     /* a non-JSON answer is classified by status below */
   }
   registerSecret(body.access_token)
-  if (r.status === 200 && body.access_token) return body.access_token
+  if (r.status === 200 && body.access_token)
+    return {
+      accessToken: body.access_token,
+      expiresAt:
+        typeof body.expires_in === 'number'
+          ? new Date(session.now().getTime() + body.expires_in * 1000).toISOString()
+          : undefined,
+    }
   const description = body.error_description ?? `HTTP ${r.status}`
   if (/reasonable timeframe|iat and exp|clock/i.test(description)) {
     const serverDate = r.headers.get('date')
@@ -486,10 +493,11 @@ async function resolveCredentials(session: ProviderSession): Promise<Resolved> {
     const base = { file: found.file, fileFrom: found.from }
     switch (cred.type) {
       case 'service_account': {
-        const accessToken = await exchangeServiceAccountKey(session, cred)
+        const { accessToken, expiresAt } = await exchangeServiceAccountKey(session, cred)
         resolved = {
           accessToken,
           info: {
+            expiresAt,
             ...base,
             source: 'service-account-key',
             principal: cred.client_email,

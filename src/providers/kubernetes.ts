@@ -116,6 +116,15 @@ function liveApi(session: ProviderSession): KubernetesApi {
         'invalid',
         `kubeconfig has no cluster for context "${kc.getCurrentContext()}"`,
       )
+    // loadFromDefault falls back to http://localhost:8080 when it finds nothing; that is "no kubeconfig".
+    if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify)
+      throw new ProviderError(
+        'kubernetes',
+        'invalid',
+        cluster.server === 'http://localhost:8080'
+          ? 'no kubeconfig found (KUBECONFIG unset, ~/.kube/config missing, not running in a pod)'
+          : `kubeconfig cluster ${cluster.name} uses plain http (${cluster.server}) without insecure-skip-tls-verify`,
+      )
     const u = kc.getCurrentUser()
     registerSecret(u?.token)
     registerSecret(u?.password)

@@ -1,6 +1,6 @@
 // The machine the agent runs on: files, modes, mounts, processes, environment. No SDK; everything here
 // is local and cheap. Values read from env files are registered with the redactor the moment they are read.
-import { readFile, stat } from 'node:fs/promises'
+import { readFile, realpath, stat } from 'node:fs/promises'
 import { parse as parseDotenv } from 'dotenv'
 import type { ResolvedConfig } from '../core/config-types.js'
 import { defineProvider, memoByKey, once, type ProviderSession } from '../core/provider.js'
@@ -14,6 +14,8 @@ export interface FileInfo {
   readonly mtime: Date
   readonly uid: number
   readonly isFile: boolean
+  /** The path with symlinks resolved (/var/run → /run), which is what decides the filesystem. */
+  readonly realPath: string
 }
 
 export interface EnvVarEntry {
@@ -63,7 +65,8 @@ const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=/
 /** dotenv does the value parsing (quotes, escapes, `export`); we add line numbers and malformed lines. */
 export function parseEnvText(path: string, text: string): EnvFile {
   const values = parseDotenv(text)
-  for (const v of Object.values(values)) registerSecret(v)
+  // Placeholders a broken render leaves (`<no value>`, `null`) are evidence, not secrets: keep them readable.
+  for (const v of Object.values(values)) if (valueState(v) === 'set') registerSecret(v)
   const entries: EnvVarEntry[] = []
   const malformed: number[] = []
   const lines = text.split(/\r?\n/)
@@ -126,7 +129,16 @@ function create(session: ProviderSession): NodeApi {
   const fileInfo = memoByKey(async (path: string): Promise<FileInfo | undefined> => {
     try {
       const s = await stat(path)
-      return { path, mode: s.mode & 0o7777, size: s.size, mtime: s.mtime, uid: s.uid, isFile: s.isFile() }
+      const realPath = await realpath(path).catch(() => path)
+      return {
+        path,
+        mode: s.mode & 0o7777,
+        size: s.size,
+        mtime: s.mtime,
+        uid: s.uid,
+        isFile: s.isFile(),
+        realPath,
+      }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
         return undefined

@@ -19,6 +19,8 @@ export interface AgentSink {
   readonly path?: string
   /** Permission bits (octal semantics: `mode = 0600` → 0o600). Undefined when unset (Vault's default is 0640). */
   readonly mode?: number
+  /** Response-wrapped (`wrap_ttl`) or encrypted (`dh_type`): the file does not hold a usable token. */
+  readonly wrapped?: boolean
   readonly line?: number
 }
 
@@ -148,13 +150,28 @@ function toConfigError(e: unknown, file: string): AgentConfigError {
   return new AgentConfigError(`${file}:${line}:${col}: ${msg.trim()}`, file, line, col)
 }
 
-export async function parseAgentConfig(text: string, file: string): Promise<AgentConfig> {
-  const parse = await loadHcl()
-  let doc: Record<string, unknown>
+function tryJson(text: string): Record<string, unknown> | undefined {
   try {
-    doc = await parse(file, text)
-  } catch (e) {
-    throw toConfigError(e, file)
+    const v = JSON.parse(text) as unknown
+    return isObj(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export async function parseAgentConfig(text: string, file: string): Promise<AgentConfig> {
+  let doc: Record<string, unknown>
+  // Vault also reads JSON agent configs (the injector renders /home/vault/config.json); their shape is the
+  // one the HCL parser returns, so both feed the same reader.
+  const json = file.endsWith('.json') || text.trimStart().startsWith('{') ? tryJson(text) : undefined
+  if (json) doc = json
+  else {
+    const parse = await loadHcl()
+    try {
+      doc = await parse(file, text)
+    } catch (e) {
+      throw toConfigError(e, file)
+    }
   }
   const vault = bodies(doc.vault)[0] ?? {}
   const autoAuthBody = bodies(doc.auto_auth)[0]
@@ -177,7 +194,14 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
     const sinkLines = blockLines(text, 'sink')
     typedBlocks(autoAuthBody.sink).forEach((s, i) => {
       const cfg = isObj(s.body.config) ? s.body.config : (bodies(s.body.config)[0] ?? {})
-      sinks.push({ type: s.type, path: str(cfg.path), mode: parseMode(cfg.mode), line: sinkLines[i] })
+      const wrapped = s.body.wrap_ttl !== undefined || s.body.dh_type !== undefined
+      sinks.push({
+        type: s.type,
+        path: str(cfg.path),
+        mode: parseMode(cfg.mode),
+        ...(wrapped ? { wrapped } : {}),
+        line: sinkLines[i],
+      })
     })
   }
 

@@ -174,6 +174,15 @@ export interface VaultApi {
   health(): Promise<HealthInfo>
   login(): Promise<LoginInfo>
   tokenSelf(): Promise<TokenInfo>
+  /**
+   * The token the running agent keeps in its file sink (not the doctor's own), looked up read-only.
+   * undefined when there is no plain file sink; `unreadable` when the doctor may not read it.
+   */
+  agentToken(): Promise<
+    | { readonly path: string; readonly state: 'unreadable' | 'empty' | 'invalid' | 'same-as-doctor' }
+    | { readonly path: string; readonly state: 'ok'; readonly info: TokenInfo }
+    | undefined
+  >
   capabilities(paths: readonly string[]): Promise<Readonly<Record<string, readonly string[]>>>
   /** undefined when the token cannot see the mount (preflight 403) or the endpoint does not exist. */
   mountInfo(path: string): Promise<MountInfo | undefined>
@@ -747,15 +756,15 @@ function create(session: ProviderSession): VaultApi {
 
   const token = async () => (await auth()).token
 
-  const tokenSelf = once(async (): Promise<TokenInfo> => {
+  const lookupToken = async (tok: string): Promise<TokenInfo> => {
     const body = await call('GET auth/token/lookup-self', {
       method: 'GET',
       path: '/auth/token/lookup-self',
-      token: await token(),
+      token: tok,
     })
     const d = isObj(body) && isObj(body.data) ? body.data : {}
     registerSecret(strOf(d.id))
-    const info: TokenInfo = {
+    return {
       displayName: strOf(d.display_name) ?? '(unnamed)',
       policies: Array.isArray(d.policies) ? (d.policies as string[]) : [],
       identityPolicies: Array.isArray(d.identity_policies) ? (d.identity_policies as string[]) : [],
@@ -767,6 +776,10 @@ function create(session: ProviderSession): VaultApi {
       path: strOf(d.path),
       orphan: d.orphan === true,
     }
+  }
+
+  const tokenSelf = once(async (): Promise<TokenInfo> => {
+    const info = await lookupToken(await token())
     const login = (await auth()).info
     session.recorder.identity({
       provider: 'vault',
@@ -777,6 +790,26 @@ function create(session: ProviderSession): VaultApi {
       ...(info.entityId ? { entityId: info.entityId } : {}),
     })
     return info
+  })
+
+  const agentToken = once(async () => {
+    const a = await agentConfig()
+    const sink = a?.sinks.find((k) => k.type === 'file' && k.path && !k.wrapped)
+    if (!sink?.path) return undefined
+    const path = sink.path
+    const text = await readOptional(path)
+    if (text === undefined) return { path, state: 'unreadable' as const }
+    const tok = text.trim()
+    registerSecret(tok)
+    if (!tok) return { path, state: 'empty' as const }
+    if (tok === (await token())) return { path, state: 'same-as-doctor' as const }
+    try {
+      return { path, state: 'ok' as const, info: await lookupToken(tok) }
+    } catch (e) {
+      if (isProviderError(e) && (e.kind === 'unauthenticated' || e.kind === 'denied'))
+        return { path, state: 'invalid' as const }
+      throw e
+    }
   })
 
   const capsCache = memoByKey(async (key: string) => {
@@ -874,6 +907,7 @@ function create(session: ProviderSession): VaultApi {
     health,
     login: async () => (await auth()).info,
     tokenSelf,
+    agentToken,
     capabilities: (paths) => capsCache(JSON.stringify([...paths])),
     mountInfo,
     readSecret,

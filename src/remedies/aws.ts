@@ -46,16 +46,6 @@ export const awsRemedies = defineRemedies({
       'Take secret permissions away from the node role so such a fallback fails loudly instead of silently working.',
     ].join('\n'),
   },
-  'aws.sync-clock': {
-    title: 'Synchronise the node clock (NTP)',
-    source: 'extended',
-    section: 'Clock',
-    body: [
-      'AWS refuses requests signed more than 5 minutes away from its clock ("Signature expired" / "Signature not yet',
-      'current"), which reads like an authentication failure. Enable time sync: `timedatectl set-ntp true`, or',
-      "`systemctl enable --now chronyd` (or systemd-timesyncd). The SDK's own skew correction is a band-aid.",
-    ].join('\n'),
-  },
   'aws.network-reach': {
     title: 'Open the path to the AWS endpoints',
     source: 'extended',

@@ -108,7 +108,7 @@ export const gcpRemedies = defineRemedies({
       'a JSON object holding every key, e.g. `gcloud secrets versions add NAME --data-file=credentials.json`.',
       'Note: `gcloud secrets versions access … --format=json` prints the version resource ({"name", "payload":',
       '{"data": <base64>}}), not the payload; pipe plain `gcloud secrets versions access latest --secret=NAME`',
-      '(or `--format="get(payload.data)" | base64 -d`) into jq instead.',
+      "(or `--format='get(payload.data)' | tr '_-' '/+' | base64 -d`) into jq instead.",
     ),
   },
   'gcp.rotation-schedule': {

@@ -7,7 +7,7 @@
 // answering with AADSTS errors when it does not match. Both run HTTPS on 127.0.0.1 with one sandbox CA.
 import { randomUUID } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
-import { createCA, issueCertificate, type CertificateAuthority } from './tls.js'
+import { createCA, issueCertificate, type CertificateAuthority, type LeafCertificate } from './tls.js'
 import {
   sendJson,
   startLoopbackServer,
@@ -139,6 +139,10 @@ export function projectedServiceAccountToken(opts: {
   })
 }
 
+// Key generation is synchronous and slow: one loopback certificate per CA serves every simulator started
+// with it, so a test file that starts many does not stall its own event loop (and its simulators).
+const leaves = new WeakMap<CertificateAuthority, LeafCertificate>()
+
 const unix = (d: Date | undefined) => (d ? Math.floor(d.getTime() / 1000) : undefined)
 const entraTimestamp = (d: Date) =>
   d
@@ -152,12 +156,10 @@ export async function startAzureSimulator(
 ): Promise<AzureSimulator> {
   const state = defaultAzureState(initial)
   const ca = options.ca ?? createCA('edge-secrets azure sandbox CA')
-  const tls = issueCertificate(ca)
+  let tls = leaves.get(ca)
+  if (!tls) leaves.set(ca, (tls = issueCertificate(ca)))
   /** Tokens this Entra issued: Key Vault accepts no others (a token from elsewhere has the wrong issuer). */
   const issued = new Set<string>()
-  // eslint-disable-next-line prefer-const -- assigned once both servers are listening
-  let login: LoopbackServer
-
   const entraError = (
     res: ServerResponse,
     status: number,
@@ -486,7 +488,8 @@ export async function startAzureSimulator(
     )
   }
 
-  login = await startLoopbackServer(loginHandler, { tls, knobs: options.loginKnobs })
+  // The handlers above read `login.url` only when answering, after this line has run.
+  const login = await startLoopbackServer(loginHandler, { tls, knobs: options.loginKnobs })
   const vault = await startLoopbackServer(
     (r) => {
       if (!r.req.headers.authorization) challenge(r.res)

@@ -520,7 +520,12 @@ function handle(state: KubeSimState, { req, res, url, body, log }: SimRequest): 
   const matches = (o: RawObject) =>
     o.kind === resource.kind &&
     (!resource.namespaced || !namespace || (o.metadata.namespace ?? 'default') === namespace)
-  const pool = resource.kind === 'CustomResourceDefinition' ? crds(state) : state.objects
+  const pool =
+    resource.kind === 'CustomResourceDefinition'
+      ? crds(state)
+      : resource.kind === 'Namespace'
+        ? namespaces(state)
+        : state.objects
 
   if (name) {
     const o = pool.find((x) => matches(x) && x.metadata.name === name)
@@ -565,6 +570,25 @@ function handle(state: KubeSimState, { req, res, url, body, log }: SimRequest): 
       return restOf
     }),
   })
+}
+
+/** Namespaces exist for every object's namespace (kubectl reads one to explain a NotFound). */
+function namespaces(state: KubeSimState): RawObject[] {
+  const names = new Set(['default', 'kube-system', 'kube-public'])
+  for (const o of state.objects) if (o.metadata.namespace) names.add(o.metadata.namespace)
+  if (state.objects.some((o) => o.kind === 'Namespace'))
+    return state.objects.filter((o) => o.kind === 'Namespace')
+  return [...names].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name,
+      creationTimestamp: '2026-01-01T00:00:00Z',
+      labels: { 'kubernetes.io/metadata.name': name },
+    },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  }))
 }
 
 /** The CRDs the cluster has, as ESO and the CSI driver install them. */

@@ -2,11 +2,12 @@
 // ids, the exit code, no canary secret value in any output, and a read-only request log.
 import { describe, expect, it } from 'vitest'
 import { AZURE_CANARY, azureScenarios } from '../../src/sandbox/scenarios/azure.js'
+import { validateReport } from '../../src/render/validate.js'
 import { runScenario, scenarioMismatches } from '../helpers/cli.js'
 
 const AZURE_CHECKS = ['azure.credentials', 'azure.secret-access', 'azure.secret-expiry', 'azure.latency']
 
-describe.concurrent('azure scenarios (built CLI)', () => {
+describe('azure scenarios (built CLI)', () => {
   it.each(azureScenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
     const run = await runScenario(scenario)
     if (scenario.expect['azure.credentials']?.status === 'pass') {
@@ -19,6 +20,7 @@ describe.concurrent('azure scenarios (built CLI)', () => {
       ])
     }
     expect(scenarioMismatches(scenario, run.report)).toEqual([])
+    expect(await validateReport(run.report)).toEqual([])
     expect(run.exitCode).toBe(scenario.exitCode)
     expect(run.report.exitCode).toBe(scenario.exitCode)
     expect(run.report.checks.filter((c) => c.provider === 'azure').map((c) => c.id)).toEqual(AZURE_CHECKS)

@@ -34,7 +34,11 @@ afterEach(() => {
   sim.knobs.blackHole = false
 })
 
-function session(env: Record<string, string> = {}, aws: Record<string, unknown> = {}, timeoutMs = 3000) {
+function session(
+  env: Record<string, string | undefined> = {},
+  aws: Record<string, unknown> = {},
+  timeoutMs = 3000,
+) {
   vi.stubEnv('AWS_ENDPOINT_URL', sim.url)
   vi.stubEnv('AWS_REGION', 'us-east-1')
   vi.stubEnv('AWS_ACCESS_KEY_ID', EDGE_KEY_ID)
@@ -115,6 +119,25 @@ describe('aws provider over the simulator', () => {
       ['container', 'absent'],
       ['instance-metadata', 'disabled'],
     ])
+  })
+
+  it('reads the region and credentials of a named profile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-profile-'))
+    writeFileSync(join(dir, 'config'), '[profile edge]\nregion = us-east-1\n')
+    writeFileSync(
+      join(dir, 'credentials'),
+      `[edge]\naws_access_key_id = ${EDGE_KEY_ID}\naws_secret_access_key = ${AWS_CANARIES.secretAccessKey}\naws_session_token = ${AWS_CANARIES.sessionToken}\n`,
+    )
+    const { api } = session({
+      AWS_REGION: undefined,
+      AWS_PROFILE: 'edge',
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    })
+    expect(await api.region()).toEqual({ region: 'us-east-1', source: 'profile' })
+    const creds = await api.credentials()
+    expect(creds.resolved).toMatchObject({ source: 'profile', accessKeyId: EDGE_KEY_ID })
+    expect((await api.callerIdentity()).arn).toContain('expanso-edge')
   })
 
   it('fails a named profile that does not exist as the profile source', async () => {
@@ -284,6 +307,16 @@ describe('aws provider over the simulator', () => {
     expect(e.message).toContain('Signature not yet current')
     expect(Number(e.facts.skewMs)).toBeLessThan(-590_000)
     expect(recorder.clock.find((c) => c.rejected)?.rejected).toContain('not yet current')
+  })
+
+  it('rejects a wrong secret key as a signature mismatch and an unknown key id as an invalid token', async () => {
+    const wrongSecret = session({ AWS_SECRET_ACCESS_KEY: 'not-the-right-secret-key-000000000000000' })
+    const e1 = await rejection(wrongSecret.api.secretValue(SECRET_NAME))
+    expect(e1.facts.code).toBe('InvalidSignatureException')
+    expect(e1.kind).toBe('unauthenticated')
+    const unknown = session({ AWS_ACCESS_KEY_ID: 'ASIAUNKNOWNEXAMPLE00' })
+    const e2 = await rejection(unknown.api.callerIdentity())
+    expect(e2.facts).toMatchObject({ code: 'InvalidClientTokenId', status: 403 })
   })
 
   it('simulates principal policy', async () => {

@@ -228,6 +228,27 @@ describe('azure provider against the simulator', () => {
     expect(['refused', 'unreachable']).toContain(refused.kind)
   })
 
+  it('reports an untrusted certificate as a TLS failure, for Entra and for Key Vault', async () => {
+    const untrusted = await rejection(api({ NODE_EXTRA_CA_CERTS: undefined }).api.token())
+    expect(untrusted.kind).toBe('tls')
+    // Key Vault alone untrusted: a token from a trusted Entra, then the vault's certificate is refused.
+    const { api: a } = api()
+    await a.token()
+    const other = await startAzureSimulator({}, {})
+    try {
+      const vaultOnly = createAzureApi({
+        ...api().session,
+        config: defaultConfig(
+          { azure: { vaultUrl: other.vaultUrl } },
+          { env: { ...api().session.env, AZURE_AUTHORITY_HOST: sim.authorityHost } },
+        ),
+      })
+      expect((await rejection(vaultOnly.secret('kafka-username'))).kind).toBe('tls')
+    } finally {
+      await other.close()
+    }
+  })
+
   it('reports throttling, a vault of another tenant, and signs in with a client secret', async () => {
     sim.state.throttleNext = 1
     const throttled = await rejection(api().api.secret('kafka-username'))

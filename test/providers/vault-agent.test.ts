@@ -140,3 +140,34 @@ describe('parsers', () => {
     expect(parseDuration('soon')).toBeUndefined()
   })
 })
+
+describe('JSON agent config (as the injector renders it)', () => {
+  it('reads the same fields', async () => {
+    const a = await parseAgentConfig(
+      JSON.stringify({
+        pid_file: '/home/vault/.pid',
+        vault: { address: 'https://vault.vault.svc:8200' },
+        auto_auth: {
+          method: { type: 'kubernetes', mount_path: 'auth/kubernetes', config: { role: 'expanso-edge' } },
+          sink: [{ type: 'file', config: { path: '/home/vault/.vault-token' } }],
+        },
+        template: [
+          {
+            destination: '/vault/secrets/pipeline.env',
+            contents: '{{ with secret "secret/data/a" }}{{ .Data.data.k }}{{ end }}',
+          },
+        ],
+      }),
+      '/home/vault/config.json',
+    )
+    expect(a.autoAuth).toMatchObject({
+      method: 'kubernetes',
+      mountPath: 'kubernetes',
+      config: { role: 'expanso-edge' },
+    })
+    expect(a.sinks).toEqual([
+      { type: 'file', path: '/home/vault/.vault-token', mode: undefined, line: undefined },
+    ])
+    expect(a.templates[0]?.destination).toBe('/vault/secrets/pipeline.env')
+  })
+})

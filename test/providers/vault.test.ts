@@ -137,6 +137,25 @@ describe('vault provider over HTTPS against the simulator', () => {
     })
   })
 
+  it("looks up the agent's sink token separately from the doctor's own", async () => {
+    const jwt = join(dir, 'jwt2')
+    writeFileSync(jwt, makeServiceAccountJwt({ namespace: 'expanso-system', serviceAccount: 'expanso-edge' }))
+    const sink = join(dir, 'sink-token')
+    const hcl = join(dir, 'agent-sink.hcl')
+    writeFileSync(
+      hcl,
+      `auto_auth {\n  method "kubernetes" {\n    config = {\n      role = "expanso-edge"\n      token_path = "${jwt}"\n    }\n  }\n  sink "file" {\n    config = {\n      path = "${sink}"\n    }\n  }\n}\n`,
+    )
+    writeFileSync(sink, `${APP}\n`)
+    const ok = await vaultSession(cfg({ agentConfig: hcl })).api.agentToken()
+    expect(ok).toMatchObject({ path: sink, state: 'ok', info: { displayName: 'token-expanso-edge' } })
+    writeFileSync(sink, 'hvs.revoked-token-0000000000000\n')
+    expect(await vaultSession(cfg({ agentConfig: hcl })).api.agentToken()).toEqual({
+      path: sink,
+      state: 'invalid',
+    })
+  })
+
   it('logs in with approle', async () => {
     sim.state.approle = {
       mount: 'approle',

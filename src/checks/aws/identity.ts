@@ -29,7 +29,7 @@ export default defineCheck({
       symptom: 'permission-denied',
       message:
         'AWS refused the request signature: the local clock is {{skew}} {{direction}} AWS time ({{code}})',
-      remedies: ['aws.sync-clock'],
+      remedies: ['node.sync-clock'],
     },
     'token-expired': {
       status: 'fail',
@@ -96,7 +96,7 @@ export default defineCheck({
         return found(
           'clock-skew',
           { skew: formatDuration(Math.abs(skew)), direction: skew > 0 ? 'behind' : 'ahead of', code },
-          { details, commands: { 'aws.sync-clock': ['timedatectl set-ntp true', 'timedatectl status'] } },
+          { details, commands: { 'node.sync-clock': ['timedatectl status', 'timedatectl set-ntp true'] } },
         )
       }
       if (UNREACHABLE.has(e.kind)) return found('unreachable', { reason: e.message }, { details })

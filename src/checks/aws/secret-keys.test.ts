@@ -36,6 +36,19 @@ describe('aws.secret-keys', () => {
     expect(JSON.stringify(r)).toContain('kafka_password (empty)')
   })
 
+  it('points at a near-miss key name', async () => {
+    const r = await run({
+      keys: [
+        { name: 'kafka_username', state: 'set' },
+        { name: 'kafka_password', state: 'set' },
+        { name: 'api_token', state: 'set' },
+        { name: 'db_pasword', state: 'set' },
+      ],
+    })
+    expect(findingKeys(r)).toEqual(['missing-keys'])
+    expect(JSON.stringify(r)).toContain('db_password: the secret has db_pasword')
+  })
+
   it('skips without configured secrets', async () => {
     const r = await runCheck(check, { config: config({ secrets: [] }), aws: fakeAws() })
     expect(r.skipReason).toBe('not-applicable')

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein'
 import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
 
 type Key = 'not-json' | 'missing-keys' | 'empty-keys'
@@ -65,7 +66,14 @@ export default defineCheck({
       details.push(`${s.id}: keys ${[...present.keys()].join(', ') || '(none)'}`)
       const missing = expected.filter((k) => !present.has(k))
       const empty = expected.filter((k) => present.has(k) && present.get(k) !== 'set')
-      const keyDetails = [`keys present: ${[...present.keys()].join(', ') || '(none)'}`]
+      // A near miss (db_pasword, DB_PASSWORD) is the usual cause; name it so the fix is a rename.
+      const nearMisses = missing.flatMap((k) => {
+        const near = [...present.keys()].find(
+          (p) => p.toLowerCase() === k.toLowerCase() || distance(p, k) <= 2,
+        )
+        return near ? [`${k}: the secret has ${near} — a misspelling?`] : []
+      })
+      const keyDetails = [`keys present: ${[...present.keys()].join(', ') || '(none)'}`, ...nearMisses]
       if (missing.length)
         outcomes.push(found('missing-keys', { id: s.id, keys: missing.join(', ') }, { details: keyDetails }))
       if (empty.length) {

@@ -99,6 +99,12 @@ describe('azure.credentials', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['no-credential'])
+    const silent = await run({
+      plan: { source: 'managed-identity', tokenFile: undefined, missing: [] },
+      federated: undefined,
+      token: azureError('timeout', 'token from https://login.microsoftonline.com: no answer within 4700ms'),
+    })
+    expect(findingKeys(silent)).toEqual(['no-credential'])
   })
 
   it('fails as unreachable or TLS when the authority cannot be reached', async () => {

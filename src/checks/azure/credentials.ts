@@ -189,6 +189,11 @@ export default defineCheck({
       }
       if (aadsts)
         return found('rejected', { ...vars, reason: e.message.replace(/^[^:]*:\s*/, '') }, { details })
+      // Managed identity talks to the node's identity endpoint (IMDS), not to Entra: silence there means
+      // this machine has no managed identity, which is not an Entra outage.
+      if (plan.source === 'managed-identity' && (NETWORK.has(e.kind) || e.facts.credentialUnavailable)) {
+        return found('no-credential', { ...vars, reason: e.message }, { details })
+      }
       if (e.kind === 'tls') return found('tls', { ...vars, reason: e.message }, { details })
       if (NETWORK.has(e.kind)) return found('unreachable', { ...vars, reason: e.message }, { details })
       if (e.facts.credentialUnavailable)

@@ -141,14 +141,14 @@ describe('azure.secret-access', () => {
     expect(r.remedies.find((x) => x.id === 'auth.confirm-secret-paths')?.commands).toContain(
       'az keyvault secret list --vault-name expanso-secrets --query "[].name" -o tsv',
     )
-    expect(r.findings?.find((f) => f.key === 'missing-keys')?.message).toContain(
-      'db-creds (missing password)',
-    )
+    expect(r.findings?.find((f) => f.key === 'missing-keys')?.items).toEqual([
+      { name: 'db-creds', detail: 'missing password' },
+    ])
   })
 
   it('flags a non-JSON value when keys are expected', async () => {
     const r = await run({ secrets: { a: {} } }, [{ name: 'a', keys: ['k'] }])
-    expect(r.summary).toContain('value is not a JSON object')
+    expect(r.findings?.[0]?.items).toEqual([{ name: 'a', detail: 'the value is not a JSON object' }])
   })
 
   it('reports a token Key Vault rejects, throttling, TLS and an unreachable vault', async () => {

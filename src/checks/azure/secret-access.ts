@@ -101,7 +101,7 @@ export default defineCheck({
     'missing-keys': {
       status: 'fail',
       severity: 'high',
-      message: 'expected JSON keys are missing: {{names}}',
+      message: 'expected JSON keys are missing from {{names}}',
       remedies: ['auth.confirm-secret-paths'],
     },
     throttled: {
@@ -174,10 +174,8 @@ export default defineCheck({
       if (keys.length > 0) {
         const missing = info.jsonKeys ? keys.filter((k) => !info.jsonKeys?.includes(k)) : keys
         if (missing.length > 0) {
-          add(
-            'missing-keys',
-            `${name} (${info.jsonKeys ? `missing ${missing.join(', ')}` : 'value is not a JSON object'})`,
-          )
+          const detail = info.jsonKeys ? `missing ${missing.join(', ')}` : 'the value is not a JSON object'
+          add('missing-keys', name, {}, {}, detail)
           continue
         }
       }

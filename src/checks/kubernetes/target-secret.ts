@@ -143,6 +143,11 @@ export default defineCheck({
         else details.push(`Secret/${t.ns}/${t.name}: ${absenceNote(inv, 'Secret')}`)
         continue
       }
+      // A Secret manifest that ESO or the CSI driver will overwrite says nothing about what the pod gets.
+      if (inv.source === 'manifests' && t.producer) {
+        details.push(`Secret/${t.ns}/${t.name}: in the manifests, but ${t.producer.ref} writes it`)
+        continue
+      }
       const keys = secret.keys ?? {}
       const absent = [...t.needs.keys()].filter((k) => !(k in keys))
       const empty = [...t.needs.keys()].filter((k) => keys[k] === 'empty')

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { RunRecorder } from '../../core/recorder.js'
 import check from './clock-skew.js'
-import { NOW } from './lib/fake-node.js'
+import { NOW } from '../../../test/fixtures/node/fake-api.js'
 
 const recorder = (...obs: [source: string, skewMs: number, rejected?: string][]) => {
   const r = new RunRecorder()

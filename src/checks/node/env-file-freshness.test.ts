@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { RunRecorder, type SourceChange } from '../../core/recorder.js'
 import check from './env-file-freshness.js'
-import { fakeNode, NOW } from './lib/fake-node.js'
+import { fakeNode, NOW } from '../../../test/fixtures/node/fake-api.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './env-file-perms.js'
-import { fakeNode } from './lib/fake-node.js'
+import { fakeNode } from '../../../test/fixtures/node/fake-api.js'
 
 const ENV = '/run/expanso/pipeline.env'
 const API = '/run/expanso/api.env'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './env-vars.js'
-import { fakeNode, type FakeNodeOptions } from './lib/fake-node.js'
+import { fakeNode, type FakeNodeOptions } from '../../../test/fixtures/node/fake-api.js'
 
 const EXAMPLE = readFileSync('/work/shared/examples/node/pipeline.yaml', 'utf8')
 const PIPELINE = '/srv/edge/pipeline.yaml'

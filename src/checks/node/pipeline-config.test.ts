@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, runCheck, remedyIds } from '../../../test/helpers/check-harness.js'
 import check from './pipeline-config.js'
-import { fakeNode } from './lib/fake-node.js'
+import { fakeNode } from '../../../test/fixtures/node/fake-api.js'
 
 const EXAMPLE = readFileSync('/work/shared/examples/node/pipeline.yaml', 'utf8')
 const FILE = '/srv/edge/pipeline.yaml'

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './secrets-tmpfs.js'
-import { fakeNode, TMPFS_ROOT } from './lib/fake-node.js'
+import { fakeNode, TMPFS_ROOT } from '../../../test/fixtures/node/fake-api.js'
 
 const RAM = '/run/expanso/pipeline.env'
 const DISK = '/etc/expanso/pipeline.env'

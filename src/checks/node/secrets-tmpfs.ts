@@ -30,7 +30,10 @@ export default defineCheck({
         'no secret files configured: no pipeline.envFiles and no Vault agent config with sinks or templates',
       )
     const present = []
-    for (const f of files) if ((await node.fileInfo(f.path))?.isFile) present.push(f)
+    for (const f of files) {
+      const info = await node.fileInfo(f.path)
+      if (info?.isFile) present.push({ ...f, realPath: info.realPath ?? f.path })
+    }
     if (!present.length)
       return skip(
         'not-applicable',
@@ -46,7 +49,7 @@ export default defineCheck({
     const inMemory: string[] = []
     const unknown: string[] = []
     for (const f of present) {
-      const m = mountOf(f.path, mounts)
+      const m = mountOf(f.realPath, mounts)
       if (!m) {
         unknown.push(`${f.path}: no mount found (not judged)`)
         continue

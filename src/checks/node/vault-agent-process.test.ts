@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './vault-agent-process.js'
-import { fakeNode } from './lib/fake-node.js'
+import { fakeNode } from '../../../test/fixtures/node/fake-api.js'
 
 const AGENT = '/etc/vault/agent.hcl'
 const PID = '/tmp/vault-agent.pid'

@@ -42,4 +42,33 @@ describe('vault.token-ttl', () => {
     const r = await runCheck(check, { vault: tok({ ttlSec: 0, policies: ['root'], renewable: false }) })
     expect(findingKeys(r)).toEqual(['never-expires'])
   })
+  it("fails when the agent's sink token is dead, warns when it runs low", async () => {
+    const dead = await runCheck(check, {
+      vault: {
+        ...tok({}),
+        agentToken: async () => ({ path: '/etc/expanso/secrets.env', state: 'invalid' as const }),
+      },
+    })
+    expect(dead.status).toBe('fail')
+    expect(findingKeys(dead)).toEqual(['agent-token-invalid'])
+    const low = await runCheck(check, {
+      vault: {
+        ...tok({}),
+        agentToken: async () => ({
+          path: '/etc/expanso/secrets.env',
+          state: 'ok' as const,
+          info: {
+            displayName: 'a',
+            policies: [],
+            identityPolicies: [],
+            ttlSec: 60,
+            creationTtlSec: 3600,
+            renewable: true,
+            expireTime: '2026-11-28T00:00:00Z',
+          },
+        }),
+      },
+    })
+    expect(findingKeys(low)).toEqual(['agent-token-expiring'])
+  })
 })

@@ -1,6 +1,7 @@
 // Scenarios of the aws provider: the documentation's AWS deployment (init script or ESO, an IAM role, the
 // least-privilege policy of Best Practices 2, rotation of Best Practices 5) against the loopback AWS, healthy
 // and broken in the ways operators meet most. One owner: whoever owns the aws checks.
+import type { ProviderId } from '../../core/check.js'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
 import { defineScenario } from '../scenario.js'
 import {
@@ -54,6 +55,8 @@ interface AwsScenarioSpec {
   readonly aws?: Record<string, unknown>
   readonly thresholds?: Record<string, unknown>
   readonly args?: readonly string[]
+  /** Other providers whose checks this scenario also judges (selected with `--only` in `args`). */
+  readonly alsoProviders?: readonly ProviderId[]
   readonly expect: Record<string, ScenarioExpectation>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -62,7 +65,7 @@ function awsScenario(spec: AwsScenarioSpec): Scenario {
   return defineScenario({
     name: spec.name,
     description: spec.description,
-    providers: ['aws'],
+    providers: ['aws', ...(spec.alsoProviders ?? [])],
     expect: spec.expect,
     exitCode: spec.exitCode,
     async setup() {
@@ -291,10 +294,31 @@ export const awsScenarios: Scenario[] = [
     name: 'aws-clock-skew',
     description: 'the node clock is 10 minutes behind AWS, so every request signature has expired',
     knobs: { clockOffsetMs: 600_000 },
+    // The refusal also reaches node.clock-skew, which judges every provider's server time.
+    alsoProviders: ['node'],
+    args: ['--only', 'aws.*', '--only', 'node.clock-skew'],
+    expect: {
+      'node.clock-skew': { status: 'fail', finding: 'rejected', remedies: ['node.sync-clock'] },
+      'aws.credentials': PASS,
+      'aws.region': PASS,
+      'aws.identity': { status: 'fail', finding: 'clock-skew', remedies: ['node.sync-clock'] },
+      ...IDENTITY_FAILED,
+    },
+    exitCode: 1,
+  }),
+  awsScenario({
+    name: 'aws-unreachable',
+    description: 'the AWS endpoints accept connections and never answer (a black-holed route or proxy)',
+    knobs: { blackHole: true },
+    args: ['--timeout', '4s'],
     expect: {
       'aws.credentials': PASS,
       'aws.region': PASS,
-      'aws.identity': { status: 'fail', finding: 'clock-skew', remedies: ['aws.sync-clock'] },
+      'aws.identity': {
+        status: 'fail',
+        finding: 'unreachable',
+        remedies: ['aws.network-reach', 'latency.regional-endpoints'],
+      },
       ...IDENTITY_FAILED,
     },
     exitCode: 1,

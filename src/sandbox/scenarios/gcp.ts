@@ -93,7 +93,7 @@ function gcpScenario(spec: GcpScenarioSpec): Scenario {
         },
         env,
         // The SDK's first load can take seconds on a busy machine; only the black-hole case needs a short limit.
-        args: spec.args ?? ['--timeout', '15s'],
+        args: spec.args ?? ['--timeout', '20s', '--deadline', '60s'],
         requestLog: () => sim.requests,
         stop: () => sim.close(),
       }
@@ -200,6 +200,30 @@ export const gcpScenarios: Scenario[] = [
     exitCode: 1,
   }),
   gcpScenario({
+    name: 'gcp-node-service-account',
+    description:
+      "Workload Identity is off on the node pool: the pod gets the node's default service account, which has no access",
+    credentials: 'metadata',
+    state: (s) => {
+      s.metadata.email = `${s.projectNumber}-compute@developer.gserviceaccount.com`
+    },
+    expect: {
+      ...HEALTHY_EXPECT,
+      'gcp.credentials': {
+        status: 'warn',
+        finding: 'node-service-account',
+        remedies: ['gcp.enable-gke-metadata', 'auth.check-sa-annotations'],
+      },
+      'gcp.secret-access': {
+        status: 'fail',
+        finding: 'permission-denied',
+        remedies: ['auth.verify-iam', 'auth.confirm-secret-paths', 'auth.review-audit-logs'],
+      },
+      ...ACCESS_FAILED,
+    },
+    exitCode: 1,
+  }),
+  gcpScenario({
     name: 'gcp-missing-keys',
     description: 'the newest version lacks api_token: the init container would write API_TOKEN=null',
     state: (s) => {
@@ -239,7 +263,7 @@ export const gcpScenarios: Scenario[] = [
     name: 'gcp-unreachable',
     description: 'the Secret Manager endpoint accepts connections and never answers (a black-holed egress)',
     api: { blackHole: true },
-    args: ['--timeout', '6s'],
+    args: ['--timeout', '8s', '--deadline', '60s'],
     expect: {
       ...HEALTHY_EXPECT,
       'gcp.secret-access': {

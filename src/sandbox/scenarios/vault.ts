@@ -8,6 +8,7 @@ import type { Scenario, ScenarioExpectation } from '../scenario.js'
 import {
   healthyVaultState,
   makeServiceAccountJwt,
+  newToken,
   startVaultSim,
   type VaultSimOptions,
   type VaultSimState,
@@ -101,7 +102,10 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
     expect: { ...HEALTHY_EXPECT, ...spec.expect },
     exitCode: spec.exitCode,
     async setup(dir) {
+      // The token the (simulated) agent holds in its sink, issued like the doctor's own kubernetes login.
+      const agentToken = newToken()
       const state = healthyVaultState({
+        appToken: agentToken,
         secretPath: SECRET,
         secretData: {
           kafka_username: CANARY.kafkaUsername,
@@ -119,6 +123,7 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
         makeServiceAccountJwt({ namespace: 'expanso-system', serviceAccount: 'expanso-edge' }),
         { mode: 0o600 },
       )
+      await writeFile(join(dir, 'vault-token'), `${agentToken}\n`, { mode: 0o600 })
       await writeFile(join(dir, 'pipeline.env.tpl'), template(spec.templatePath ?? API_PATH))
       const hcl = join(dir, 'vault-agent.hcl')
       await writeFile(hcl, agentHcl({ address: sim.url, caCert, dir }))
