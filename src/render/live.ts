@@ -6,7 +6,7 @@ import type { ListrTask } from 'listr2'
 import type { Check, ProviderId } from '../core/check.js'
 import type { CheckResult } from '../core/report.js'
 import { providerTitles } from '../providers/index.js'
-import { checkLine, paint, SYMBOL } from './text.js'
+import { checkLine, paint } from './text.js'
 
 export interface ProgressView {
   start(check: Check): void
@@ -67,7 +67,9 @@ export async function liveProgress(
         return
       }
       const took = r.durationMs >= 1000 ? color.dim(` (${(r.durationMs / 1000).toFixed(1)}s)`) : ''
-      t.title = `${paint(color, r.status, SYMBOL[r.status])} ${check.id} ${r.status === 'pass' ? color.dim(r.summary) : r.summary}${took}`
+      // listr2 draws ✔ / ✖ itself; a warning (which listr2 has no state for) says so in words.
+      const label = r.status === 'warn' ? `${paint(color, 'warn', 'warning:')} ` : ''
+      t.title = `${check.id} ${label}${r.status === 'pass' ? color.dim(r.summary) : r.summary}${took}`
       if (r.status === 'fail' || r.status === 'error') throw new Error(t.title)
     },
   })

@@ -892,3 +892,16 @@ export function healthyAwsState(now = new Date()): AwsSimState {
     ],
   }
 }
+
+/** An IAM policy document (as the documentation writes it) as simulator statements. */
+export function statementsFromPolicy(policyJson: string): AwsSimStatement[] {
+  const doc = JSON.parse(policyJson) as {
+    Statement: { Effect: 'Allow' | 'Deny'; Action: string | string[]; Resource: string | string[] }[]
+  }
+  const list = <T>(v: T | T[]) => (Array.isArray(v) ? v : [v])
+  return doc.Statement.flatMap((s) =>
+    list(s.Action).flatMap((action) =>
+      list(s.Resource).map((resource) => ({ effect: s.Effect, action, resource })),
+    ),
+  )
+}

@@ -398,6 +398,15 @@ export async function startAzureSimulator(
         `The request method '${req.method}' is not supported by this sandbox.`,
       )
     }
+    // The SDK percent-encodes the key (`api%2Dversion`); URLSearchParams decodes it as the service does.
+    if (!url.searchParams.get('api-version')) {
+      return kvError(
+        res,
+        400,
+        'BadParameter',
+        'The request URI contains an invalid API version. (api-version is required)',
+      )
+    }
     const name = decodeURIComponent(m[1] ?? '')
     const version = decodeURIComponent(m[2] ?? '')
     log.operation = 'GetSecret'

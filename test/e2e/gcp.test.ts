@@ -29,6 +29,11 @@ const EXTRA: Record<string, (report: Report) => void> = {
       `gcloud secrets add-iam-policy-binding expanso-pipeline-credentials --project my-project --member serviceAccount:${GCP_EMAIL} --role roles/secretmanager.secretAccessor`,
     ])
   },
+  // The denial names the identity actually used — the node's account — not the one the operator meant.
+  'gcp-node-service-account': (report) => {
+    const access = report.checks.find((c) => c.id === 'gcp.secret-access')!
+    expect(access.summary).toMatch(/^123456789012-compute@developer\.gserviceaccount\.com may not access/)
+  },
 }
 
 describe.concurrent('gcp scenarios (e2e)', () => {

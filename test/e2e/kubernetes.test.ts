@@ -90,7 +90,19 @@ describe('kubernetes: no secret value or token reaches any output format', () =>
       for (const format of ['text', 'markdown', 'sarif', 'junit', 'github']) {
         const file = join(p.dir, `report.${format}`)
         const r = await runCli(
-          ['doctor', '--config', p.configFile, '--provider', 'kubernetes', '--format', format, '-o', file, '--verbose', ...(p.instance.args ?? [])],
+          [
+            'doctor',
+            '--config',
+            p.configFile,
+            '--provider',
+            'kubernetes',
+            '--format',
+            format,
+            '-o',
+            file,
+            '--verbose',
+            ...(p.instance.args ?? []),
+          ],
           { env: { ...p.instance.env, HOME: p.dir, DEBUG: '*' }, cwd: p.dir },
         )
         expect(r.exitCode).toBe(1)
@@ -99,9 +111,10 @@ describe('kubernetes: no secret value or token reaches any output format', () =>
       const all = outputs.join('\n')
       expect(all).toContain('k8s.stale-env')
       for (const canary of KUBERNETES_CANARIES) expect(all).not.toContain(canary)
-      for (const canary of KUBERNETES_CANARIES) expect(all).not.toContain(Buffer.from(canary).toString('base64'))
+      for (const canary of KUBERNETES_CANARIES)
+        expect(all).not.toContain(Buffer.from(canary).toString('base64'))
     } finally {
       await p.cleanup()
     }
-  })
+  }, 120_000)
 })
