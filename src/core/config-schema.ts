@@ -55,6 +55,8 @@ export const configSchema = obj({
     clientId: str,
     tenantId: str,
     authorityHost: str,
+    maxRetries: { type: 'integer', minimum: 0, maximum: 10 },
+    caCert: str,
     secrets: { type: 'array', items: obj({ name: str, keys: strList }, ['name']) },
   }),
   kubernetes: obj({

@@ -63,6 +63,10 @@ export interface ResolvedConfig {
     readonly tenantId?: string
     readonly federatedTokenFile?: string
     readonly authorityHost?: string
+    /** SDK retries on 408/429/5xx and network errors (default 1: one quick retry, not a long backoff). */
+    readonly maxRetries?: number
+    /** Extra CA (PEM) for Key Vault and the authority, e.g. behind a TLS-inspecting proxy. */
+    readonly caCert?: string
     readonly secrets: readonly { readonly name: string; readonly keys: readonly string[] }[]
   }
   readonly kubernetes: {

@@ -286,6 +286,8 @@ export function resolveConfig(raw: RawConfig, opts: LoadOptions & { file?: strin
       tenantId: strOf(azure.tenantId) ?? strOf(env.AZURE_TENANT_ID),
       federatedTokenFile: strOf(env.AZURE_FEDERATED_TOKEN_FILE),
       authorityHost: strOf(azure.authorityHost) ?? strOf(env.AZURE_AUTHORITY_HOST),
+      maxRetries: typeof azure.maxRetries === 'number' ? azure.maxRetries : undefined,
+      caCert: abs(strOf(azure.caCert)),
       secrets: ((azure.secrets as { name: string; keys?: string[] }[] | undefined) ?? []).map((s) => ({
         name: s.name,
         keys: s.keys ?? [],

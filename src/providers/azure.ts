@@ -304,11 +304,11 @@ export function createAzureApi(session: ProviderSession): AzureApi {
       reason: sig.reason instanceof Error ? sig.reason.name : undefined,
     })
 
-  const retries = Number(session.env.EDGE_SECRETS_AZURE_MAX_RETRIES ?? DEFAULT_RETRIES)
+  const retries = session.config.azure.maxRetries ?? Number(session.env.EDGE_SECRETS_AZURE_MAX_RETRIES ?? DEFAULT_RETRIES)
   const pipelineOptions = once(async () => {
     // Node applies NODE_EXTRA_CA_CERTS at startup; reading it here too keeps the trust explicit for SDK
     // agents created with their own TLS options, and lets in-process runs (tests, demo) trust a sandbox CA.
-    const extra = session.env.NODE_EXTRA_CA_CERTS
+    const extra = session.config.azure.caCert ?? session.env.NODE_EXTRA_CA_CERTS
     const ca = extra ? await readFile(extra, 'utf8').catch(() => undefined) : undefined
     const clock = (source: string) => ({
       name: `edge-secrets-clock-${source}`,

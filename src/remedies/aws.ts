@@ -93,13 +93,4 @@ export const awsRemedies = defineRemedies({
       'network path or permissions, then run `aws secretsmanager rotate-secret --secret-id <id>`.',
     ].join('\n'),
   },
-  'aws.run-simulation-elsewhere': {
-    title: 'Run the policy simulation as an identity allowed to',
-    source: 'extended',
-    section: 'AWS IAM',
-    body: [
-      'iam:SimulatePrincipalPolicy is not a permission an edge role should hold. Run the shown command from an',
-      'administrator or CI identity to see what the edge role may read.',
-    ].join('\n'),
-  },
 })

@@ -373,9 +373,12 @@ const RELOADER = { 'reloader.stakater.com/auto': 'true' }
 
 interface LiveSpec {
   readonly name: string
+  readonly args?: readonly string[]
   readonly description: string
   readonly objects: (now: number) => RawObject[]
   readonly state?: Partial<KubeSimState>
+  /** Accept connections, never answer. */
+  readonly blackHole?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -393,12 +396,13 @@ function liveScenario(spec: LiveSpec): Scenario {
         ...spec.state,
         objects: spec.objects(Date.now()),
       })
+      if (spec.blackHole) sim.server.knobs.blackHole = true
       const kubeconfig = join(dir, 'kubeconfig')
       await writeFile(kubeconfig, sim.kubeconfig({ namespace: NS }), { mode: 0o600 })
       return {
         config: { kubernetes: { kubeconfig, namespace: NS, deployment: 'expanso-edge' } },
         env: { NO_PROXY: '127.0.0.1,localhost' },
-        args: ['--timeout', '10s'],
+        args: spec.args ?? ['--timeout', '10s'],
         requestLog: () => sim.server.requests.map((r) => ({ ...r, server: 'kubernetes' })),
         stop: () => sim.close(),
       }
@@ -479,6 +483,19 @@ const INIT_ONLY: ScenarioExpectation = {
   remedies: ['latency.use-sidecar', 'refresh.verify-restarts', 'latency.cache-locally'],
 }
 const dependencyFailed: ScenarioExpectation = { status: 'skip', skipReason: 'dependency-failed' }
+const DEPENDENTS = [
+  'k8s.service-account',
+  'k8s.sa-annotations',
+  'k8s.vault-injector',
+  'k8s.external-secret',
+  'k8s.refresh-interval',
+  'k8s.target-secret',
+  'k8s.csi-driver',
+  'k8s.secret-provider-class',
+  'k8s.secrets-volume-tmpfs',
+  'k8s.stale-env',
+  'k8s.init-vs-sidecar',
+]
 
 const live: Scenario[] = [
   liveScenario({
@@ -640,21 +657,19 @@ const live: Scenario[] = [
     state: { deny: ['list pods', 'list deployments'] },
     expect: {
       'k8s.access': { status: 'fail', finding: 'forbidden', remedies: ['k8s.grant-read-rbac'] },
-      ...Object.fromEntries(
-        [
-          'k8s.service-account',
-          'k8s.sa-annotations',
-          'k8s.vault-injector',
-          'k8s.external-secret',
-          'k8s.refresh-interval',
-          'k8s.target-secret',
-          'k8s.csi-driver',
-          'k8s.secret-provider-class',
-          'k8s.secrets-volume-tmpfs',
-          'k8s.stale-env',
-          'k8s.init-vs-sidecar',
-        ].map((id) => [id, dependencyFailed]),
-      ),
+      ...Object.fromEntries(DEPENDENTS.map((id) => [id, dependencyFailed])),
+    },
+    exitCode: 1,
+  }),
+  liveScenario({
+    name: 'k8s-api-unreachable',
+    description: 'the API server accepts connections and never answers: one timeout, not a hang',
+    objects: injectorCluster(INJECTOR_ANNOTATIONS),
+    blackHole: true,
+    args: ['--timeout', '8s', '--deadline', '20s'],
+    expect: {
+      'k8s.access': { status: 'fail', finding: 'unreachable', remedies: ['k8s.check-kubeconfig'] },
+      ...Object.fromEntries(DEPENDENTS.map((id) => [id, dependencyFailed])),
     },
     exitCode: 1,
   }),

@@ -85,6 +85,8 @@ interface VaultScenarioSpec {
   readonly templatePath?: string
   readonly config?: (dir: string) => Record<string, unknown>
   readonly args?: readonly string[]
+  /** No agent config: the doctor gets address, CA, token and paths directly (VAULT_TOKEN, vault.secrets). */
+  readonly withoutAgent?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -130,11 +132,19 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
       const base = {
         environment: 'prod',
         pipeline: { envFiles: [join(dir, 'pipeline.env')], maxStaleness: '90m' },
-        vault: { agentConfig: hcl },
+        vault: spec.withoutAgent
+          ? {
+              address: sim.url,
+              ...(caCert ? { caCert } : {}),
+              secrets: [
+                { path: API_PATH, keys: ['kafka_username', 'kafka_password', 'api_token', 'db_password'] },
+              ],
+            }
+          : { agentConfig: hcl },
       }
       return {
         config: { ...base, ...spec.config?.(dir) },
-        env: { NO_PROXY: '127.0.0.1,localhost' },
+        env: { NO_PROXY: '127.0.0.1,localhost', ...(spec.withoutAgent ? { VAULT_TOKEN: agentToken } : {}) },
         // A generous per-check limit: the first HCL parse (WASM) is slow on a loaded CI machine.
         args: spec.args ?? ['--timeout', '10s'],
         requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
@@ -310,8 +320,11 @@ export const vaultScenarios: Scenario[] = [
   }),
   vaultScenario({
     name: 'vault-black-hole',
-    description: 'Vault accepts connections and never answers (--timeout 2s --deadline 10s)',
+    description:
+      'Vault accepts connections and never answers (--timeout 2s --deadline 10s; VAULT_TOKEN, no agent)',
     sim: { tls: 'valid', knobs: { blackHole: true } },
+    // Token and paths from the environment, as an init script has them: this scenario is about time limits.
+    withoutAgent: true,
     args: ['--timeout', '2s', '--deadline', '10s'],
     expect: {
       'vault.health': {
