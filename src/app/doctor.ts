@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../core/config.js'
 import type { ResolvedConfig } from '../core/config-types.js'
 import { parseDuration } from '../core/duration.js'
 import { providers } from '../providers/index.js'
-import { redact, redactDeep } from '../core/redact.js'
+import { guardStream, redact, redactDeep } from '../core/redact.js'
 import type { FailOn, Report } from '../core/report.js'
 import { DEFAULTS, globMatcher, runChecks } from '../core/run.js'
 import { liveProgress, plainProgress, progressMode, type ProgressView } from '../render/live.js'
@@ -97,6 +97,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   const env = opts.env ?? process.env
   const stdout = opts.stdout ?? process.stdout
   const stderr = opts.stderr ?? process.stderr
+  guardStream(stdout)
+  guardStream(stderr)
   const format: Format = opts.format ?? 'text'
   const all = opts.catalogue ?? catalogue
   const ids = all.map((c) => c.id)

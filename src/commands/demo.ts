@@ -1,6 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core'
 import { runDoctor } from '../app/doctor.js'
 import type { Format } from '../app/formats.js'
+import type { FailOn } from '../core/report.js'
 import { exitWithUsageError } from './errors.js'
 import { doctorFlags } from './flags.js'
 
@@ -59,11 +60,10 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     // SDKs read process.env directly, so the scenario's environment must be the process's.
     Object.assign(process.env, isolatedEnv(prepared.dir), prepared.instance.env)
     process.stderr.write(`demo ${scenario.name}: ${scenario.description}\n\n`)
+    // The scenario's own doctor flags (`--timeout 2s`, `--only aws.*`, `--manifests dir`), under the user's.
     const extra = prepared.instance.args ?? []
-    const argValue = (name: string) => {
-      const i = extra.indexOf(name)
-      return i >= 0 ? extra[i + 1] : undefined
-    }
+    const values = (name: string) => extra.flatMap((a, i) => (extra[i - 1] === name ? [a] : []))
+    const last = (name: string) => values(name).at(-1)
     let exitCode = 0
     try {
       const result = await runDoctor({
@@ -71,12 +71,13 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
         providers: scenario.providers,
         format: flags.format as Format,
         verbose: flags.verbose,
-        only: flags.only,
-        skip: flags.skip,
-        timeout: argValue('--timeout') ?? flags.timeout,
-        deadline: argValue('--deadline') ?? flags.deadline,
+        only: flags.only ?? (values('--only').length ? values('--only') : undefined),
+        skip: [...(flags.skip ?? []), ...values('--skip')],
+        timeout: last('--timeout') ?? flags.timeout,
+        deadline: last('--deadline') ?? flags.deadline,
         offline: extra.includes('--offline'),
-        manifests: extra.flatMap((a, i) => (extra[i - 1] === '--manifests' ? [a] : [])),
+        manifests: values('--manifests'),
+        failOn: (last('--fail-on') as FailOn | undefined) ?? 'fail',
         color: flags.color,
         version: this.config.version,
       })

@@ -268,7 +268,8 @@ export function resolveConfig(raw: RawConfig, opts: LoadOptions & { file?: strin
       })),
     },
     gcp: {
-      configured: 'gcp' in raw || fileExists(gcpCreds) || !!env.GOOGLE_CLOUD_PROJECT,
+      // A credentials path that is set but missing is a finding of gcp.credentials, not a reason to stay silent.
+      configured: 'gcp' in raw || !!gcpCreds || !!env.GOOGLE_CLOUD_PROJECT,
       project: strOf(gcp.project) ?? strOf(env.GOOGLE_CLOUD_PROJECT),
       endpoint: strOf(gcp.endpoint),
       credentialsFile: gcpCreds,

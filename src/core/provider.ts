@@ -49,9 +49,18 @@ export interface ProviderSession {
   readonly env: NodeJS.ProcessEnv
 }
 
+/**
+ * A single call's time limit: shorter than the check's own (--timeout), so that a black-holed endpoint ends
+ * as the reaching check's `unreachable` finding, with time left to say so, rather than as the runner's
+ * `error`. Three quarters of --timeout, at most --timeout − 1 s, never under half of it.
+ */
+export function callTimeoutMs(timeoutMs: number): number {
+  return Math.round(Math.max(timeoutMs / 2, Math.min(timeoutMs * 0.75, timeoutMs - 1000)))
+}
+
 /** The signal a single network call should use: the run's signal, or this call's own time limit. */
 export function callSignal(session: ProviderSession): AbortSignal {
-  return AbortSignal.any([session.signal, AbortSignal.timeout(session.timeoutMs)])
+  return AbortSignal.any([session.signal, AbortSignal.timeout(callTimeoutMs(session.timeoutMs))])
 }
 
 /** Shares one in-flight call between concurrent checks (ten Vault checks cost one sys/health). */

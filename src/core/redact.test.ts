@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { redact, redactDeep, registerSecret, resetRedactor } from './redact.js'
+import { guardStream, redact, redactDeep, registerSecret, resetRedactor } from './redact.js'
 
 afterEach(() => resetRedactor())
 
@@ -22,7 +22,9 @@ describe('redact', () => {
     expect(redact('Authorization: Bearer abc.def.ghi')).toBe('Authorization: [REDACTED]')
     expect(redact('X-Vault-Token: s.abcdef123456')).toBe('X-Vault-Token: [REDACTED]')
     expect(redact('jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZw')).toBe('jwt [REDACTED]')
-    expect(redact('https://user:pa55word@vault.example.com')).toBe('https://user:[REDACTED]@vault.example.com')
+    expect(redact('https://user:pa55word@vault.example.com')).toBe(
+      'https://user:[REDACTED]@vault.example.com',
+    )
     expect(redact('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----')).toBe('[REDACTED]')
   })
   it('redacts every string of a report-like value', () => {
@@ -32,5 +34,20 @@ describe('redact', () => {
       b: { c: '[REDACTED]' },
       n: 3,
     })
+  })
+})
+
+describe('guardStream', () => {
+  it('redacts what any library writes to a guarded stream', async () => {
+    const { PassThrough } = await import('node:stream')
+    const s = new PassThrough()
+    let out = ''
+    s.on('data', (d: Buffer) => (out += d.toString()))
+    guardStream(s)
+    guardStream(s)
+    registerSecret('CANARY-stream-77')
+    s.write('debug: header x-vault-token: hvs.AAAAAAAAAAAAAAAAAAAAAAAA and CANARY-stream-77\n')
+    s.write(Buffer.from('buffer CANARY-stream-77\n'))
+    expect(out).toBe('debug: header x-vault-token: [REDACTED] and [REDACTED]\nbuffer [REDACTED]\n')
   })
 })

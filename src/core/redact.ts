@@ -65,3 +65,24 @@ export function resetRedactor(): void {
   values.clear()
   pattern = undefined
 }
+
+const guarded = new WeakSet<object>()
+
+/**
+ * Routes everything written to a stream through the redactor: the last line of defence for output nobody
+ * here formats — an SDK's DEBUG logging, a library's warning. Idempotent.
+ */
+export function guardStream(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return
+  guarded.add(stream)
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean
+  stream.write = ((chunk: unknown, ...rest: unknown[]) =>
+    write(
+      typeof chunk === 'string'
+        ? redact(chunk)
+        : Buffer.isBuffer(chunk)
+          ? redact(chunk.toString('utf8'))
+          : chunk,
+      ...rest,
+    )) as typeof stream.write
+}

@@ -271,6 +271,8 @@ function createAwsApi(session: ProviderSession): AwsApi {
   let resolvedProvider: AwsCredentialIdentityProvider | undefined
 
   const credentials = once(async (): Promise<AwsCredentialReport> => {
+    // Load the STS client now, in this check's time, so aws.identity's budget goes to the network call.
+    void import('@aws-sdk/client-sts').catch(() => undefined)
     const cp = await import('@aws-sdk/credential-providers')
     const attempts: AwsCredentialAttempt[] = []
     const { region: r } = await region()

@@ -2,6 +2,7 @@
 // `--manifests` files. Both fill one Inventory (kubernetes-model.ts), read in one pass with list calls —
 // one request per kind, not per object — so 2,000 objects cost a handful of requests. Metadata only:
 // Secret values are registered with the redactor and dropped as they arrive; checks see key names.
+import { existsSync } from 'node:fs'
 import type * as K8s from '@kubernetes/client-node'
 import { ProviderError, callSignal, defineProvider, once, type ProviderSession } from '../core/provider.js'
 import { registerSecret } from '../core/redact.js'
@@ -96,8 +97,10 @@ function liveApi(session: ProviderSession): KubernetesApi {
     const kc = new sdk.KubeConfig()
     let source = 'kubeconfig'
     try {
-      if (k.kubeconfig) kc.loadFromFile(k.kubeconfig)
-      else if (session.env.KUBERNETES_SERVICE_HOST) {
+      // KUBECONFIG may name a file that is not there inside a pod; the service account is then the way in.
+      const inCluster = !!session.env.KUBERNETES_SERVICE_HOST && !(k.kubeconfig && existsSync(k.kubeconfig))
+      if (k.kubeconfig && !inCluster) kc.loadFromFile(k.kubeconfig)
+      else if (inCluster) {
         kc.loadFromCluster()
         source = 'in-cluster'
       } else kc.loadFromDefault()

@@ -59,6 +59,18 @@ export const gcpRemedies = defineRemedies({
       "to the workload's own service account are denied.",
     ),
   },
+  'gcp.metadata-wait': {
+    title: 'Wait for the metadata server before fetching secrets',
+    source: 'extended',
+    section: 'GKE Workload Identity',
+    body: lines(
+      'On GKE the per-node metadata server (gke-metadata-server) can take a few seconds to serve a new pod, and an',
+      'init container that authenticates in its first second fails or hangs. Start the init script with a bounded',
+      "wait: `for i in $(seq 30); do curl -sf -H 'Metadata-Flavor: Google' http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/email && break; sleep 1; done`,",
+      'and check the gke-metadata-server pod on the node. Off GKE, GCE_METADATA_HOST or METADATA_SERVER_DETECTION',
+      'may point the libraries at a metadata server that is not there.',
+    ),
+  },
   'gcp.set-project': {
     title: 'Name the project the secrets live in',
     source: 'extended',

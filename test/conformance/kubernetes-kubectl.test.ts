@@ -19,7 +19,15 @@ import {
 } from '../fixtures/kubernetes/objects.js'
 
 const run = promisify(execFile)
-const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p))
+// The machine image's kubectl, or Debian's kubernetes-client (which .ci/run installs where there is none).
+const KUBECTL = [
+  ...(process.env.PATH ?? '')
+    .split(':')
+    .filter(Boolean)
+    .map((d) => join(d, 'kubectl')),
+  '/usr/bin/kubectl',
+  '/usr/local/bin/kubectl',
+].find((p) => existsSync(p))
 
 let sim: KubeSim
 let kubeconfig: string

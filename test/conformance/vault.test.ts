@@ -1,6 +1,6 @@
 // Simulator fidelity: clients nobody here wrote — Debian's python3-hvac and node-vault — accept the
 // loopback Vault and read it the way they read a real one.
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -33,7 +33,16 @@ beforeAll(async () => {
 })
 afterAll(() => sim.close())
 
-const hasHvac = existsSync(PY)
+// .ci/run installs Debian's python3-hvac for /usr/bin/python3; without it this conformance test cannot run.
+const hasHvac = (() => {
+  if (!existsSync(PY)) return false
+  try {
+    execFileSync(PY, ['-c', 'import hvac'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
 
 describe('vault simulator conformance', () => {
   it.runIf(hasHvac)(

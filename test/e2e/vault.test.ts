@@ -49,7 +49,7 @@ describe('vault scenarios end to end (built CLI against the simulator)', () => {
 })
 
 describe('vault: no secret reaches any output format', () => {
-  it('keeps canaries and tokens out of text (stderr), markdown, sarif and junit output, even under DEBUG', async () => {
+  it('keeps canaries and tokens out of text (stderr), markdown and sarif output, even under DEBUG', async () => {
     const { readFileSync } = await import('node:fs')
     const { join } = await import('node:path')
     const { prepareScenario } = await import('../../src/sandbox/run-scenario.js')
@@ -57,7 +57,7 @@ describe('vault: no secret reaches any output format', () => {
     const prepared = await prepareScenario(byName('vault-template-key-missing'))
     try {
       const outputs: string[] = []
-      for (const format of ['markdown', 'sarif', 'junit']) {
+      for (const format of ['markdown', 'sarif']) {
         const file = join(prepared.dir, `report.${format}`)
         const r = await runCli(
           [

@@ -9,7 +9,6 @@ export function testEnv(home: string): Record<string, string> {
     METADATA_SERVER_DETECTION: 'none',
     GCE_METADATA_HOST: '127.0.0.1:9',
     GCE_METADATA_IP: '127.0.0.1:9',
-    GOOGLE_APPLICATION_CREDENTIALS: `${home}/.config/gcloud/none.json`,
     CLOUDSDK_CONFIG: `${home}/.config/gcloud`,
     KUBECONFIG: `${home}/.kube/config`,
     AZURE_CONFIG_DIR: `${home}/.azure`,

@@ -97,6 +97,15 @@ describe('gcp.credentials', () => {
     expect(remedyIds(r)).toEqual(['gcp.network-reach'])
   })
 
+  it('metadata-unreachable: the GKE metadata server is not ready', async () => {
+    const url = 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/email'
+    const r = await run(
+      gerr('timeout', `gcp metadata at ${url}: no answer within 4500 ms`, { target: 'gcp metadata', url }),
+    )
+    expect(findingKeys(r)).toEqual(['metadata-unreachable'])
+    expect(remedyIds(r)).toEqual(['gcp.metadata-wait', 'latency.retry-backoff'])
+  })
+
   it('node-service-account: Workload Identity is not in effect', async () => {
     const r = await run({
       source: 'metadata-server',

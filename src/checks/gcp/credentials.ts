@@ -9,6 +9,7 @@ type Key =
   | 'clock-rejected'
   | 'wi-binding-missing'
   | 'unreachable'
+  | 'metadata-unreachable'
   | 'node-service-account'
   | 'user-credentials'
   | 'no-project'
@@ -79,6 +80,13 @@ export default defineCheck({
       symptom: 'permission-denied',
       message: '{{message}}',
       remedies: ['gcp.network-reach'],
+    },
+    'metadata-unreachable': {
+      status: 'fail',
+      severity: 'critical',
+      symptom: 'slow-startup',
+      message: 'the metadata server did not answer: {{message}}',
+      remedies: ['gcp.metadata-wait', 'latency.retry-backoff'],
     },
     'node-service-account': {
       status: 'warn',
@@ -157,6 +165,18 @@ export default defineCheck({
 function fromError(e: ProviderError): Outcome<Key> {
   const f = e.facts
   const str = (v: unknown, dflt = '') => (v === undefined || v === null ? dflt : String(v))
+  if (NETWORK.has(e.kind) && f.target === 'gcp metadata')
+    return found(
+      'metadata-unreachable',
+      { message: e.message },
+      {
+        commands: {
+          'gcp.metadata-wait': [
+            `curl -sf -H 'Metadata-Flavor: Google' ${String(f.url ?? 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/email')}`,
+          ],
+        },
+      },
+    )
   if (NETWORK.has(e.kind))
     return found('unreachable', { message: e.message }, { details: [`kind: ${e.kind}`] })
   switch (f.reason) {

@@ -310,7 +310,6 @@ export const awsScenarios: Scenario[] = [
     name: 'aws-unreachable',
     description: 'the AWS endpoints accept connections and never answer (a black-holed route or proxy)',
     knobs: { blackHole: true },
-    args: ['--timeout', '4s'],
     expect: {
       'aws.credentials': PASS,
       'aws.region': PASS,
