@@ -534,6 +534,9 @@ function createAwsApi(session: ProviderSession): AwsApi {
       versionId: out.VersionId,
       createdDate: out.CreatedDate,
     }
+    // The AWSCURRENT version's creation is when the value last changed (node.env-file-freshness uses it).
+    if (out.CreatedDate)
+      session.recorder.sourceChanged({ provider: 'aws', secret: id, changedAt: out.CreatedDate })
     if (out.SecretString === undefined) {
       if (out.SecretBinary) registerSecret(Buffer.from(out.SecretBinary).toString('base64'))
       return { ...base, payload: 'binary', keys: [] }

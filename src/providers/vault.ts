@@ -872,6 +872,10 @@ function create(session: ProviderSession): VaultApi {
       const payload = kv2 ? (d.data as Obj) : d
       const keys: Record<string, KeyState> = {}
       for (const [k, v] of Object.entries(payload)) keys[k] = keyState(v)
+      // When the current version was written: node.env-file-freshness tells a stale copy from an old source.
+      const created = kv2 && isObj(d.metadata) ? strOf(d.metadata.created_time) : undefined
+      if (created && !Number.isNaN(Date.parse(created)))
+        session.recorder.sourceChanged({ provider: 'vault', secret: apiPath, changedAt: new Date(created) })
       return {
         state: 'ok',
         keys,
