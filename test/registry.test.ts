@@ -59,9 +59,14 @@ describe('registry parity', () => {
         const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown }
         if (!isCheck(mod.default)) continue
         const id = `${prefix}.${basename(f, '.ts')}`
-        if (mod.default.id !== id) problems.push(`src/checks/${provider}/${f} declares id ${mod.default.id}; expected ${id}`)
-        if (mod.default.provider !== provider) problems.push(`${id}: provider is ${mod.default.provider}, folder is ${provider}`)
-        if (!registered.has(id)) problems.push(`src/checks/${provider}/${f} is not registered: add it to src/checks/${provider}/index.ts`)
+        if (mod.default.id !== id)
+          problems.push(`src/checks/${provider}/${f} declares id ${mod.default.id}; expected ${id}`)
+        if (mod.default.provider !== provider)
+          problems.push(`${id}: provider is ${mod.default.provider}, folder is ${provider}`)
+        if (!registered.has(id))
+          problems.push(
+            `src/checks/${provider}/${f} is not registered: add it to src/checks/${provider}/index.ts`,
+          )
         if (!existsSync(join(dir, f.replace(/\.ts$/, '.test.ts'))))
           problems.push(`${id} has no test: add src/checks/${provider}/${f.replace(/\.ts$/, '.test.ts')}`)
       }
@@ -76,7 +81,9 @@ describe('registry parity', () => {
   it('ids are unique and needs point at real checks', () => {
     const ids = checks.map((c) => c.id)
     expect(ids.length).toBe(new Set(ids).size)
-    const missing = checks.flatMap((c) => (c.needs ?? []).filter((n) => !ids.includes(n)).map((n) => `${c.id} needs ${n}`))
+    const missing = checks.flatMap((c) =>
+      (c.needs ?? []).filter((n) => !ids.includes(n)).map((n) => `${c.id} needs ${n}`),
+    )
     expect(missing).toEqual([])
   })
 
@@ -86,7 +93,8 @@ describe('registry parity', () => {
       if (!c.title || !c.description) problems.push(`${c.id}: title and description are required`)
       for (const [key, f] of Object.entries(c.findings)) {
         if (!f.remedies.length) problems.push(`${c.id}:${key} has no remedy`)
-        for (const r of f.remedies) if (!(r in remedies)) problems.push(`${c.id}:${key} names unknown remedy ${r}`)
+        for (const r of f.remedies)
+          if (!(r in remedies)) problems.push(`${c.id}:${key} names unknown remedy ${r}`)
         for (const m of f.message.matchAll(/\{\{([^}]*)\}\}/g))
           if (!/^\s*[\w.-]+\s*$/.test(m[1] as string)) problems.push(`${c.id}:${key} placeholder {{${m[1]}}}`)
       }

@@ -304,7 +304,8 @@ export function createAzureApi(session: ProviderSession): AzureApi {
       reason: sig.reason instanceof Error ? sig.reason.name : undefined,
     })
 
-  const retries = session.config.azure.maxRetries ?? Number(session.env.EDGE_SECRETS_AZURE_MAX_RETRIES ?? DEFAULT_RETRIES)
+  const retries =
+    session.config.azure.maxRetries ?? Number(session.env.EDGE_SECRETS_AZURE_MAX_RETRIES ?? DEFAULT_RETRIES)
   const pipelineOptions = once(async () => {
     // Node applies NODE_EXTRA_CA_CERTS at startup; reading it here too keeps the trust explicit for SDK
     // agents created with their own TLS options, and lets in-process runs (tests, demo) trust a sandbox CA.

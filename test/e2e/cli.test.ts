@@ -5,11 +5,17 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ROOT, runCli } from '../helpers/cli.js'
 
-const SDK = /node_modules\/(node-vault|@aws-sdk|@smithy|@kubernetes|@google-cloud|google-auth-library|google-gax|@azure|listr2|ajv)\//
+const SDK =
+  /node_modules\/(node-vault|@aws-sdk|@smithy|@kubernetes|@google-cloud|google-auth-library|google-gax|@azure|listr2|ajv)\//
 
 describe('edge-secrets CLI', () => {
   it('--version, checks and explain load no SDK', async () => {
-    for (const args of [['--version'], ['checks'], ['checks', '--format', 'json'], ['explain', 'bp.rotation']]) {
+    for (const args of [
+      ['--version'],
+      ['checks'],
+      ['checks', '--format', 'json'],
+      ['explain', 'bp.rotation'],
+    ]) {
       const log = join(mkdtempSync(join(tmpdir(), 'es-spy-')), 'modules.log')
       writeFileSync(log, '')
       const r = await runCli(args, {
@@ -19,7 +25,9 @@ describe('edge-secrets CLI', () => {
         },
       })
       expect(r.exitCode, r.stderr).toBe(0)
-      const loaded = readFileSync(log, 'utf8').split('\n').filter((u) => SDK.test(u))
+      const loaded = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((u) => SDK.test(u))
       expect(loaded, `${args.join(' ')} loaded SDKs`).toEqual([])
     }
   })
@@ -27,12 +35,16 @@ describe('edge-secrets CLI', () => {
   it('checks --format json lists the catalogue as data', async () => {
     const r = await runCli(['checks', '--format', 'json'])
     expect(r.exitCode).toBe(0)
-    const cat = JSON.parse(r.stdout) as { checks: { id: string; findings: { remedies: string[] }[] }[]; remedies: { id: string }[] }
+    const cat = JSON.parse(r.stdout) as {
+      checks: { id: string; findings: { remedies: string[] }[] }[]
+      remedies: { id: string }[]
+    }
     expect(cat.checks.length).toBeGreaterThanOrEqual(7)
     expect(cat.checks.map((c) => c.id)).toContain('node.env-vars')
     expect(cat.remedies.map((x) => x.id)).toContain('auth.verify-iam')
     const remedyIds = new Set(cat.remedies.map((x) => x.id))
-    for (const c of cat.checks) for (const f of c.findings) for (const id of f.remedies) expect(remedyIds.has(id)).toBe(true)
+    for (const c of cat.checks)
+      for (const f of c.findings) for (const id of f.remedies) expect(remedyIds.has(id)).toBe(true)
   })
 
   it('explain prints a check, a remedy and a symptom runbook; an unknown id suggests and exits 2', async () => {
@@ -52,11 +64,16 @@ describe('edge-secrets CLI', () => {
   it('a bad config exits 2 with one line naming the file and line, no stack', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'es-badcfg-'))
     const file = join(dir, 'edge-secrets.yaml')
-    writeFileSync(file, 'pipeline:\n  envFiles: [/etc/expanso/pipeline.env]\nthresholds:\n  tokenMinTtl: ten minutes\n')
+    writeFileSync(
+      file,
+      'pipeline:\n  envFiles: [/etc/expanso/pipeline.env]\nthresholds:\n  tokenMinTtl: ten minutes\n',
+    )
     const r = await runCli(['doctor', '--config', file, '--format', 'json'])
     expect(r.exitCode).toBe(2)
     expect(r.stdout).toBe('')
-    expect(r.stderr.trim()).toBe(`edge-secrets: ${file}:4:16: thresholds.tokenMinTtl: expected a duration like 90m, 5s, 1500ms or 14d`)
+    expect(r.stderr.trim()).toBe(
+      `edge-secrets: ${file}:4:16: thresholds.tokenMinTtl: expected a duration like 90m, 5s, 1500ms or 14d`,
+    )
   })
 
   it('$EDGE_SECRETS_CONFIG is used when --config is not given', async () => {

@@ -40,12 +40,16 @@ describe('node scenarios', () => {
       const junit = await runCli([...base, '--format', 'junit'], { env: { FORCE_COLOR: '1' } })
       expect(junit.stdout.startsWith('<?xml')).toBe(true)
       expect(junit.stdout).not.toContain('\x1b')
-      const failures = [...junit.stdout.matchAll(/<testsuite [^>]*failures="(\d+)"/g)].reduce((n, m) => n + Number(m[1]), 0)
+      const failures = [...junit.stdout.matchAll(/<testsuite [^>]*failures="(\d+)"/g)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      )
       expect(failures).toBe(fail)
 
       const sarif = await runCli([...base, '--format', 'sarif'])
-      const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] }).runs[0]
-        ?.results ?? []
+      const results =
+        (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] }).runs[0]
+          ?.results ?? []
       const ruleIds = new Set(results.filter((r) => r.level === 'error').map((r) => r.ruleId))
       expect(ruleIds.size).toBe(fail)
 
@@ -72,7 +76,17 @@ describe('node scenarios', () => {
     const prepared = await prepareScenario(scenario('node-broken'))
     try {
       const out = join(prepared.dir, 'report.json')
-      const r = await runCli(['doctor', '--config', prepared.configFile, '--provider', 'node', '--format', 'json', '-o', out])
+      const r = await runCli([
+        'doctor',
+        '--config',
+        prepared.configFile,
+        '--provider',
+        'node',
+        '--format',
+        'json',
+        '-o',
+        out,
+      ])
       expect(r.stdout).toBe('')
       expect(r.stderr).toMatch(/FAILING — \d+ failed/)
       expect((JSON.parse(readFileSync(out, 'utf8')) as Report).exitCode).toBe(1)
@@ -86,7 +100,13 @@ describe('node scenarios', () => {
     try {
       const base = ['doctor', '--config', prepared.configFile, '--provider', 'node', '--format', 'json']
       expect((await runCli([...base, '--fail-on', 'never'])).exitCode).toBe(0)
-      const warnOnly = await runCli([...base, '--fail-on', 'warn', '--only', 'node.secrets-tmpfs,node.env-file-freshness'])
+      const warnOnly = await runCli([
+        ...base,
+        '--fail-on',
+        'warn',
+        '--only',
+        'node.secrets-tmpfs,node.env-file-freshness',
+      ])
       const rep = JSON.parse(warnOnly.stdout) as Report
       expect(warnOnly.exitCode).toBe(rep.summary.warn > 0 || rep.summary.fail > 0 ? 1 : 0)
     } finally {
