@@ -1,10 +1,7 @@
 import { defineCheck, found, pass } from '../../core/check.js'
 import { isProviderError } from '../../core/provider.js'
 import { endpointRegion, parseArn } from '../../providers/aws.js'
-
-/** Nearest-rank percentile. */
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!
+import { percentile } from '../../core/stats.js'
 
 export default defineCheck({
   id: 'aws.latency',

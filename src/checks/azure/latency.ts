@@ -1,10 +1,7 @@
 import { defineCheck, found, pass, skip } from '../../core/check.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-
-/** Nearest-rank percentile of a sorted sample. */
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
+import { percentile } from '../../core/stats.js'
 
 export default defineCheck({
   id: 'azure.latency',

@@ -1,8 +1,6 @@
 import { defineCheck, found, pass, skip } from '../../core/check.js'
 import { formatDuration } from '../../core/duration.js'
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+import { percentile } from '../../core/stats.js'
 
 export default defineCheck({
   id: 'gcp.latency',

@@ -1,8 +1,6 @@
 import { defineCheck, found, pass } from '../../core/check.js'
 import { kvPathCheck } from '../../providers/vault.js'
-
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
+import { percentile } from '../../core/stats.js'
 
 export default defineCheck({
   id: 'vault.latency',
@@ -37,8 +35,8 @@ export default defineCheck({
     for (let i = 0; i < n; i++) samples.push(await vault.sampleRead(target))
     const sorted = [...samples].sort((a, b) => a - b)
     const r = (x: number) => Math.round(x)
-    const p50 = r(pct(sorted, 50))
-    const p95 = r(pct(sorted, 95))
+    const p50 = r(percentile(sorted, 50))
+    const p95 = r(percentile(sorted, 95))
     const max = r(sorted[sorted.length - 1] ?? 0)
     const details = [`p50 ${p50} ms`, `p95 ${p95} ms`, `max ${max} ms`, `${n} reads of ${target}`]
     if (p95 > config.thresholds.latencyP95Ms)
