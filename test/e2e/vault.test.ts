@@ -37,6 +37,10 @@ describe('vault scenarios end to end (built CLI against the simulator)', () => {
         }),
       )
     }
+    if (name === 'vault-healthy-audited') {
+      const notPassing = run.report.checks.filter((c) => c.provider === 'vault' && c.status !== 'pass')
+      expect(notPassing.map((c) => `${c.id}:${c.status}`)).toEqual([])
+    }
     if (name === 'vault-black-hole') expect(run.durationMs).toBeLessThan(11_000)
     if (name === 'vault-kv2-missing-data') {
       const c = run.report.checks.find((x) => x.id === 'vault.secret-paths')

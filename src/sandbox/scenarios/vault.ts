@@ -164,6 +164,19 @@ export const vaultScenarios: Scenario[] = [
     exitCode: 0,
   }),
   vaultScenario({
+    name: 'vault-healthy-audited',
+    description:
+      'the healthy deployment, with the platform team granting the edge role read on sys/audit: every vault check passes',
+    mutate: (s) => {
+      s.policies['expanso-edge'] = [
+        ...(s.policies['expanso-edge'] ?? []),
+        { path: 'sys/audit', capabilities: ['read', 'sudo'] },
+      ]
+    },
+    expect: { 'vault.audit': { status: 'pass' } },
+    exitCode: 0,
+  }),
+  vaultScenario({
     name: 'vault-permission-denied',
     description: "the role's policy grants another path: every render fails with permission denied",
     mutate: (s) => {
