@@ -1,16 +1,17 @@
 // The documentation's own Kubernetes examples, read as --manifests: no check may fail; the warns are the
-// ones /work/shared/examples/README.md names (ESO v1beta1, usePodIdentity, init-container-only fetching,
+// ones the examples README names (ESO v1beta1, usePodIdentity, init-container-only fetching,
 // env vars read once).
 import { existsSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultConfig } from '../../src/core/config.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { kubernetesChecks } from '../../src/checks/kubernetes/index.js'
 import kubernetes from '../../src/providers/kubernetes.js'
 import { runCheck } from '../helpers/check-harness.js'
+import { EXAMPLES_DIR } from '../helpers/examples.js'
 
-const EXAMPLES = resolve(process.cwd(), '../shared/examples')
+const EXAMPLES = EXAMPLES_DIR
 
 async function runAll(dirs: string[], raw: Record<string, unknown> = {}) {
   const config = defaultConfig({ ...raw }, { manifests: dirs.map((d) => join(EXAMPLES, d)) })

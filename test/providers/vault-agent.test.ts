@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { EXAMPLES_DIR } from '../helpers/examples.js'
 import {
   agentTemplateRefs,
   injectorTemplates,
@@ -10,7 +11,7 @@ import {
   readAgentConfig,
 } from '../../src/providers/vault-agent.js'
 
-const EXAMPLES = '/work/shared/examples'
+const EXAMPLES = EXAMPLES_DIR
 
 describe('readAgentConfig', () => {
   it('reads the documentation example', async () => {

@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './env-vars.js'
 import { fakeNode, type FakeNodeOptions } from '../../../test/fixtures/node/fake-api.js'
+import { example } from '../../../test/helpers/examples.js'
 
-const EXAMPLE = readFileSync('/work/shared/examples/node/pipeline.yaml', 'utf8')
+const EXAMPLE = readFileSync(example('node/pipeline.yaml'), 'utf8')
 const PIPELINE = '/srv/edge/pipeline.yaml'
 const ENV = '/srv/edge/pipeline.env'
 const AGENT = '/etc/vault/agent.hcl'

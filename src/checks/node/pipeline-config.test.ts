@@ -3,8 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, runCheck, remedyIds } from '../../../test/helpers/check-harness.js'
 import check from './pipeline-config.js'
 import { fakeNode } from '../../../test/fixtures/node/fake-api.js'
+import { example } from '../../../test/helpers/examples.js'
 
-const EXAMPLE = readFileSync('/work/shared/examples/node/pipeline.yaml', 'utf8')
+const EXAMPLE = readFileSync(example('node/pipeline.yaml'), 'utf8')
 const FILE = '/srv/edge/pipeline.yaml'
 const config = { pipeline: { config: FILE } }
 

@@ -4,8 +4,9 @@ import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
 import type { AgentLoad } from '../../providers/vault.js'
 import { readAgentConfig, type AgentConfig } from '../../providers/vault-agent.js'
 import check from './agent-config.js'
+import { example } from '../../../test/helpers/examples.js'
 
-const EXAMPLE = '/work/shared/examples/vault-agent/vault-agent.hcl'
+const EXAMPLE = example('vault-agent/vault-agent.hcl')
 const withAgent = (c: Partial<AgentConfig>, base?: AgentConfig) =>
   fakeVault({
     agent: async (): Promise<AgentLoad> => ({

@@ -3,8 +3,9 @@ import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
 import { readAgentConfig } from '../../providers/vault-agent.js'
 import check from './refresh.js'
+import { example } from '../../../test/helpers/examples.js'
 
-const EXAMPLE = '/work/shared/examples/vault-agent/vault-agent.hcl'
+const EXAMPLE = example('vault-agent/vault-agent.hcl')
 
 describe('vault.refresh', () => {
   it('passes the default 5m render interval against 90m', async () => {

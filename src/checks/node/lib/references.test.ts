@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { example } from '../../../../test/helpers/examples.js'
 import {
   describeReference,
   extractReferences,
@@ -10,7 +11,7 @@ import {
   type EnvReference,
 } from './references.js'
 
-const EXAMPLE = '/work/shared/examples/node/pipeline.yaml'
+const EXAMPLE = example('node/pipeline.yaml')
 
 describe('extractReferences', () => {
   it('finds every env reference of the documentation example, and not the Bloblang interpolation', () => {
