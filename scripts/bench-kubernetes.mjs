@@ -94,7 +94,8 @@ function cli(args, cwd) {
     const c = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args, '-o', reportFile], {
       cwd,
       env: { ...process.env, HOME: cwd, KUBECONFIG: join(cwd, 'none'), NO_COLOR: '1', CI: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // stderr carries the human summary; nobody reads it here, and an unread pipe would block the CLI.
+      stdio: ['ignore', 'pipe', 'ignore'],
     })
     c.on('error', rej)
     c.on('close', (code) =>

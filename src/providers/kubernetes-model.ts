@@ -189,6 +189,16 @@ export interface Workload {
 
 const WORKLOAD_KINDS: readonly KindName[] = ['Deployment', 'StatefulSet', 'DaemonSet']
 
+/**
+ * The command that restarts a workload's pods. Controllers roll; a bare pod has no rollout, and deleting it
+ * brings it back only when something recreates it — the command says so rather than pretending.
+ */
+export function restartCommand(w: Pick<Workload, 'kind' | 'name' | 'namespace'>): string {
+  if (w.kind === 'Pod')
+    return `kubectl -n ${w.namespace} delete pod ${w.name}   # a bare pod: re-create it from its manifest afterwards`
+  return `kubectl -n ${w.namespace} rollout restart ${w.kind.toLowerCase()}/${w.name}`
+}
+
 /** The workloads the config selects: its deployment, the controllers whose pods match its selector, or all. */
 export function workloads(inv: Inventory, config: ResolvedConfig): Workload[] {
   const k = config.kubernetes

@@ -14,6 +14,9 @@ export const WORD: Record<Status, string> = {
   skip: 'SKIP',
 }
 
+/** How many of a long list the summary shows without --verbose. */
+const MAX_LIST = 5
+
 export interface TextOptions {
   readonly color: ChalkInstance
   readonly verbose?: boolean
@@ -45,7 +48,12 @@ function remedyBlock(r: CheckResult, c: ChalkInstance, all: boolean): string[] {
   const list = all ? r.remedies : r.remedies.slice(0, 1)
   for (const rem of list) {
     lines.push(`    ${c.cyan('→')} ${rem.title} ${c.dim(`(${rem.section})`)}`)
-    for (const cmd of rem.commands ?? []) for (const l of cmd.split('\n')) lines.push(`        ${c.bold(l)}`)
+    const cmds = rem.commands ?? []
+    // A finding over 1,000 objects must not bury the verdict: a few commands, and where the rest are.
+    for (const cmd of all ? cmds : cmds.slice(0, MAX_LIST))
+      for (const l of cmd.split('\n')) lines.push(`        ${c.bold(l)}`)
+    if (!all && cmds.length > MAX_LIST)
+      lines.push(c.dim(`        … ${cmds.length - MAX_LIST} more commands (--verbose)`))
   }
   if (!all && r.remedies.length > 1)
     lines.push(c.dim(`    + ${r.remedies.length - 1} more remed${r.remedies.length > 2 ? 'ies' : 'y'}`))
@@ -80,10 +88,15 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const r of issues) {
       out.push(`${paint(c, r.status, `${SYMBOL[r.status]} ${WORD[r.status]}`)} ${c.bold(r.id)} ${r.summary}`)
       const extra = r.findings && r.findings.length > 1 ? r.findings.slice(1).map((f) => f.message) : []
-      for (const m of extra) out.push(`    ${c.dim('also:')} ${m}`)
+      for (const m of opts.verbose ? extra : extra.slice(0, MAX_LIST)) out.push(`    ${c.dim('also:')} ${m}`)
+      if (!opts.verbose && extra.length > MAX_LIST)
+        out.push(
+          c.dim(`    … ${extra.length - MAX_LIST} more findings (--verbose, or --format markdown for all)`),
+        )
       const details = r.details ?? []
-      for (const d of details.slice(0, opts.verbose ? details.length : 5)) out.push(c.dim(`    ${d}`))
-      if (!opts.verbose && details.length > 5) out.push(c.dim(`    … ${details.length - 5} more (--verbose)`))
+      for (const d of details.slice(0, opts.verbose ? details.length : MAX_LIST)) out.push(c.dim(`    ${d}`))
+      if (!opts.verbose && details.length > MAX_LIST)
+        out.push(c.dim(`    … ${details.length - MAX_LIST} more (--verbose)`))
       if (r.status !== 'error') out.push(...remedyBlock(r, c, !!opts.verbose))
     }
   }

@@ -1,3 +1,4 @@
+import { restartCommand } from '../../providers/kubernetes-model.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
 import {
   AZURE_ANNOTATION,
@@ -260,9 +261,7 @@ export default defineCheck({
                       detail: `started ${podStarted(p)?.toISOString()}, annotation changed ${changed.toISOString()}`,
                     })),
                     commands: {
-                      'k8s.rollout-restart': [
-                        `kubectl -n ${w.namespace} rollout restart ${w.kind.toLowerCase()}/${w.name}`,
-                      ],
+                      'k8s.rollout-restart': [restartCommand(w)],
                     },
                   },
                 ),

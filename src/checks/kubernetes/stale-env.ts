@@ -1,3 +1,4 @@
+import { restartCommand } from '../../providers/kubernetes-model.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
 import {
   annotations,
@@ -90,9 +91,7 @@ export default defineCheck({
         const secret = findObject(inv, 'Secret', w.namespace, name)
         const changed = secret && inv.source === 'live' ? lastChanged(secret) : undefined
         const restart = {
-          'refresh.restart-agent': [
-            `kubectl -n ${w.namespace} rollout restart ${w.kind.toLowerCase()}/${w.name}`,
-          ],
+          'refresh.restart-agent': [restartCommand(w)],
         }
         if (changed) {
           const old = podsOf(inv, w).filter((p) => (podStarted(p)?.getTime() ?? Infinity) < changed.getTime())

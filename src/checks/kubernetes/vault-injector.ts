@@ -1,3 +1,4 @@
+import { restartCommand } from '../../providers/kubernetes-model.js'
 import { distance } from 'fastest-levenshtein'
 import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
 import {
@@ -161,9 +162,7 @@ export default defineCheck({
               {
                 items: bare.map((p) => ({ name: `Pod/${w.namespace}/${p.metadata.name}` })),
                 commands: {
-                  'k8s.rollout-restart': [
-                    `kubectl -n ${w.namespace} rollout restart ${w.kind.toLowerCase()}/${w.name}`,
-                  ],
+                  'k8s.rollout-restart': [restartCommand(w)],
                   'k8s.install-injector': [
                     `kubectl -n ${w.namespace} get events --field-selector reason=FailedCreate`,
                   ],
