@@ -15,6 +15,7 @@ import { DEFAULTS, globMatcher, runChecks } from '../core/run.js'
 import { liveProgress, plainProgress, progressMode, type ProgressView } from '../render/live.js'
 import { renderText } from '../render/text.js'
 import { makeColor } from './color.js'
+import { UsageError } from './usage-error.js'
 import { renderFormat, type Format } from './formats.js'
 
 const splitList = (xs: readonly string[] | undefined): string[] =>
@@ -23,9 +24,7 @@ const splitList = (xs: readonly string[] | undefined): string[] =>
     .map((x) => x.trim())
     .filter(Boolean)
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
-}
+export { UsageError }
 
 export interface DoctorOptions {
   readonly config?: string

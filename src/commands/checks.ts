@@ -1,6 +1,4 @@
 import { Command, Flags } from '@oclif/core'
-import { checks } from '../checks/index.js'
-import { catalogJson, catalogMarkdown, catalogText } from '../render/catalog.js'
 
 export default class Checks extends Command {
   static override summary = 'List the check catalogue (id, provider, category, what it needs).'
@@ -20,6 +18,8 @@ export default class Checks extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Checks)
+    const { checks } = await import('../checks/index.js')
+    const { catalogJson, catalogMarkdown, catalogText } = await import('../render/catalog.js')
     const wanted = flags.provider?.map((p) => (p === 'k8s' ? 'kubernetes' : p))
     const list = wanted ? checks.filter((c) => wanted.includes(c.provider)) : checks
     if (flags.format === 'json') process.stdout.write(JSON.stringify(catalogJson(list), null, 2) + '\n')

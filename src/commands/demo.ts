@@ -1,5 +1,4 @@
 import { Args, Command, Flags } from '@oclif/core'
-import { runDoctor } from '../app/doctor.js'
 import type { Format } from '../app/formats.js'
 import type { FailOn } from '../core/report.js'
 import { exitWithUsageError } from './errors.js'
@@ -64,6 +63,7 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     const extra = prepared.instance.args ?? []
     const values = (name: string) => extra.flatMap((a, i) => (extra[i - 1] === name ? [a] : []))
     const last = (name: string) => values(name).at(-1)
+    const { runDoctor } = await import('../app/doctor.js')
     let exitCode = 0
     try {
       const result = await runDoctor({

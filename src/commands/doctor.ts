@@ -1,5 +1,4 @@
 import { Command } from '@oclif/core'
-import { runDoctor } from '../app/doctor.js'
 import { exitWithUsageError } from './errors.js'
 import { doctorFlags } from './flags.js'
 import type { Format } from '../app/formats.js'
@@ -22,6 +21,8 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor)
     try {
+      // Loaded here, not at the top: `--version` and `--help` must not pay for the registry.
+      const { runDoctor } = await import('../app/doctor.js')
       const { exitCode } = await runDoctor({
         config: flags.config,
         providers: flags.provider,

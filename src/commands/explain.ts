@@ -1,9 +1,6 @@
 import { Args, Command } from '@oclif/core'
 import { distance } from 'fastest-levenshtein'
-import { checks, findCheck } from '../checks/index.js'
 import type { Symptom } from '../core/check.js'
-import { explainCheck, explainRemedy, explainSymptom, SYMPTOMS } from '../render/catalog.js'
-import { isRemedyId, remedyIds } from '../remedies.js'
 
 export default class Explain extends Command {
   static override summary = 'Print the runbook for a check id, remedy id or symptom id (offline).'
@@ -17,6 +14,9 @@ export default class Explain extends Command {
   async run(): Promise<void> {
     const { args } = await this.parse(Explain)
     const id = args.id
+    const { checks, findCheck } = await import('../checks/index.js')
+    const { explainCheck, explainRemedy, explainSymptom, SYMPTOMS } = await import('../render/catalog.js')
+    const { isRemedyId, remedyIds } = await import('../remedies.js')
     const check = findCheck(id)
     if (check) return void process.stdout.write(explainCheck(check))
     if (isRemedyId(id)) return void process.stdout.write(explainRemedy(id, checks))
