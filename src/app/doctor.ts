@@ -159,25 +159,18 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   await progress.done()
   report = redactDeep(report)
 
-  const summaryText = renderText(report, { color, verbose: opts.verbose })
-  const doc =
+  // The document's colour follows where it goes: never into a file, else as stdout allows.
+  const docColor = makeColor(opts.output ? false : opts.color, env, stdout)
+  const doc = redact(
     format === 'text'
-      ? renderText(report, { color: makeColor(opts.color, env, stdout), verbose: opts.verbose })
-      : await renderFormat(format, report, all)
-  if (opts.output) {
-    writeFileSync(
-      opts.output,
-      redact(
-        format === 'text'
-          ? renderText(report, { color: makeColor(false, env, stdout), verbose: opts.verbose })
-          : doc,
-      ),
-    )
-    write(summaryText)
-  } else {
-    if (machine || format === 'markdown') write(summaryText)
-    stdout.write(redact(doc))
-  }
+      ? renderText(report, { color: docColor, verbose: opts.verbose })
+      : await renderFormat(format, report, all),
+  )
+  // The human summary goes to stderr whenever stdout does not already carry it.
+  if (opts.output || machine || format === 'markdown')
+    write(renderText(report, { color, verbose: opts.verbose }))
+  if (opts.output) writeFileSync(opts.output, doc)
+  else stdout.write(doc)
   if (format === 'github' && env.GITHUB_STEP_SUMMARY)
     appendFileSync(env.GITHUB_STEP_SUMMARY, redact(await renderFormat('markdown', report, all)))
   return { report, exitCode: report.exitCode }

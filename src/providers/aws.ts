@@ -230,12 +230,8 @@ function createAwsApi(session: ProviderSession): AwsApi {
   const env = session.env
   const cfg = session.config.aws
   const profile = cfg.profile ?? env['AWS_PROFILE']
-  // A call gets less than --timeout (three quarters, at most --timeout minus 1 s, at least half): the check
-  // that makes it (aws.identity for an unreachable STS) then still has time — SDK loading included — to
-  // turn the timeout into its `unreachable` finding before the runner's --timeout ends it as `error`.
-  const t = session.timeoutMs
-  const callBudgetMs = Math.floor(Math.max(t * 0.5, Math.min(t * 0.75, t - 1000)))
-  const signalForCall = () => AbortSignal.any([callSignal(session), AbortSignal.timeout(callBudgetMs)])
+  // callSignal leaves the check time (SDK loading included) to turn a timeout into its `unreachable` finding.
+  const signalForCall = () => callSignal(session)
   const withSignal = <T>(p: Promise<T>): Promise<T> => {
     // Credential providers take no AbortSignal; race them against the call's own limit.
     const signal = signalForCall()

@@ -14,6 +14,7 @@ import {
   once,
   type ProviderErrorKind,
   type ProviderSession,
+  callTimeoutMs,
 } from '../core/provider.js'
 import { registerSecret } from '../core/redact.js'
 
@@ -297,7 +298,7 @@ export function createAzureApi(session: ProviderSession): AzureApi {
 
   // Each network call gets the run's signal plus a limit a little under --timeout, so a black-holed endpoint
   // ends as this call's own timeout (a finding) rather than the runner's timeout of the whole check.
-  const callLimitMs = Math.max(200, session.timeoutMs - 300)
+  const callLimitMs = callTimeoutMs(session.timeoutMs)
   const signal = () => AbortSignal.any([session.signal, AbortSignal.timeout(callLimitMs)])
   const timedOut = (sig: AbortSignal, what: string) =>
     new ProviderError('azure', 'timeout', `${what}: no answer within ${callLimitMs}ms`, {

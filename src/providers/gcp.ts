@@ -23,6 +23,7 @@ import {
   ProviderError,
   type ProviderErrorKind,
   type ProviderSession,
+  callTimeoutMs,
 } from '../core/provider.js'
 import { registerSecret } from '../core/redact.js'
 
@@ -218,7 +219,7 @@ function networkError(e: unknown, what: string, url: string, session: ProviderSe
   const kind = networkKind(e) ?? 'unreachable'
   const detail =
     kind === 'timeout'
-      ? `no answer within ${session.timeoutMs} ms`
+      ? `no answer within ${callTimeoutMs(session.timeoutMs)} ms`
       : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)
   return new ProviderError(SM, kind, `${what} at ${url}: ${detail}`, { url, target: what })
 }
@@ -765,13 +766,9 @@ export default defineProvider<GcpApi>({
   title: 'Google Secret Manager',
   configured: (config) => config.gcp.configured,
   create(runSession): GcpApi {
-    // A call must give up before the check's own --timeout does, so the check that reaches the endpoint can
-    // turn a black hole into its `unreachable` finding instead of ending as `error`.
-    const t = runSession.timeoutMs
-    const session: ProviderSession = {
-      ...runSession,
-      timeoutMs: Math.round(Math.max(Math.min(t - 500, t * 0.9), t * 0.5)),
-    }
+    // callSignal gives each call less than the check's own --timeout; messages and gax quote that limit.
+    const session = runSession
+    const limitMs = callTimeoutMs(session.timeoutMs)
     const endpoint = parseEndpoint(session.config.gcp.endpoint || DEFAULT_ENDPOINT)
     // The Secret Manager SDK costs about a second to load and initialise: start it while the token exchange
     // runs, so that time is not charged to the first check that reads a secret.
@@ -865,7 +862,7 @@ export default defineProvider<GcpApi>({
         throw new ProviderError(
           SM,
           'unexpected',
-          `the Secret Manager client did not load within ${session.timeoutMs} ms`,
+          `the Secret Manager client did not load within ${limitMs} ms`,
         )
       }
       try {
@@ -876,7 +873,7 @@ export default defineProvider<GcpApi>({
         throw classifyApiError(e, resource, endpoint.url, session)
       }
     }
-    const callOptions = () => ({ timeout: session.timeoutMs })
+    const callOptions = () => ({ timeout: limitMs })
 
     const accessOnce = async (name: string): Promise<GcpPayloadInfo> => {
       const r = await ref(name)

@@ -152,9 +152,9 @@ function liveApi(session: ProviderSession): KubernetesApi {
   /** Per-call options: the run's signal with this call's time limit, and the server's Date for clock skew. */
   const callOptions = (sdk: Sdk): CallOptions => {
     let sentAt = new Date()
-    // A little under the check's own limit, so that a silent API is this check's `unreachable` finding
-    // rather than the runner's timeout of the whole check (which also paid for loading the SDK).
-    const signal = callSignal({ ...session, timeoutMs: Math.max(250, Math.floor(session.timeoutMs * 0.6)) })
+    // Under the check's own limit (callSignal), so a silent API is this check's `unreachable` finding
+    // rather than the runner's timeout of the whole check.
+    const signal = callSignal(session)
     return {
       middlewareMergeStrategy: 'append',
       middleware: [

@@ -17,6 +17,7 @@ import {
   memoByKey,
   ProviderError,
   type ProviderSession,
+  callTimeoutMs as callLimitMs,
 } from '../core/provider.js'
 import { redact, registerSecret } from '../core/redact.js'
 import {
@@ -313,11 +314,9 @@ async function redactDebugOutput(): Promise<void> {
 
 function create(session: ProviderSession): VaultApi {
   const { config, env } = session
-  // A call must give up before the check's own --timeout does, so the check that reaches Vault can turn
-  // a black hole into its `unreachable` finding instead of ending as `error`.
-  const callTimeoutMs = Math.round(
-    Math.max(Math.min(session.timeoutMs - 500, session.timeoutMs * 0.9), session.timeoutMs * 0.5),
-  )
+  // A call gives up before the check's own --timeout does, so the check that reaches Vault can turn a
+  // black hole into its `unreachable` finding instead of ending as `error`.
+  const callTimeoutMs = callLimitMs(session.timeoutMs)
   const vc = config.vault
 
   const agent = once(async (): Promise<AgentLoad> => {

@@ -1,7 +1,7 @@
 // Every format is a pure function of the same Report, so they must agree on the counts and the verdict.
 import { describe, expect, it } from 'vitest'
 import { verdictLine, verdictOf, type Report, type Summary } from '../core/report.js'
-import { sampleCatalog, sampleReport } from './fixture.js'
+import { sampleCatalog, sampleReport } from '../../test/fixtures/report.js'
 import { renderGithub } from './github.js'
 import { renderJson } from './json.js'
 import { renderJunit } from './junit.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckResult, Report } from '../core/report.js'
 import { summarize, verdictLine } from '../core/report.js'
-import { sampleReport } from './fixture.js'
+import { sampleReport } from '../../test/fixtures/report.js'
 import { command, escapeData, escapeProperty, renderGithub } from './github.js'
 
 const report = sampleReport()

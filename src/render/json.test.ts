@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckResult, Report } from '../core/report.js'
-import { sampleReport } from './fixture.js'
+import { sampleReport } from '../../test/fixtures/report.js'
 import { renderJson } from './json.js'
 
 const report = sampleReport()

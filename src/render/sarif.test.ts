@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CheckResult, Report } from '../core/report.js'
 import { summarize } from '../core/report.js'
-import { sampleCatalog, sampleReport } from './fixture.js'
+import { sampleCatalog, sampleReport } from '../../test/fixtures/report.js'
 import { fileUri, renderSarif } from './sarif.js'
 
 interface Loc {

@@ -9,7 +9,7 @@ import {
   type Symptom,
 } from '../core/check.js'
 import { SCHEMA_VERSION, type CheckResult, type FailOn, type Report } from '../core/report.js'
-import { sampleReport } from './fixture.js'
+import { sampleReport } from '../../test/fixtures/report.js'
 import { renderJson } from './json.js'
 import { REPORT_SCHEMA_PATH, validateReport } from './validate.js'
 

@@ -1,5 +1,12 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
-import { describeFile, octal, secretFiles, shellQuote, type SecretFile } from './lib/secret-files.js'
+import {
+  describeFile,
+  octal,
+  secretFiles,
+  shellQuote,
+  type SecretFile,
+  NO_SECRET_FILES,
+} from './lib/secret-files.js'
 
 const OTHER_RW = 0o006
 // Group bits, and `o+x` (harmless alone, but not "0600 or stricter").
@@ -47,11 +54,7 @@ export default defineCheck({
   },
   async run({ node, config }) {
     const { files } = await secretFiles(node, config, { sinks: true })
-    if (!files.length)
-      return skip(
-        'not-applicable',
-        'no secret files configured: no pipeline.envFiles and no Vault agent config with sinks or templates',
-      )
+    if (!files.length) return skip('not-applicable', NO_SECRET_FILES)
     const world: Item[] = []
     const group: Item[] = []
     const ok: string[] = []

@@ -1,6 +1,6 @@
 import { defineCheck, found, pass, skip, type Item } from '../../core/check.js'
 import { mountOf } from '../../providers/node.js'
-import { describeFile, secretFiles } from './lib/secret-files.js'
+import { describeFile, secretFiles, NO_SECRET_FILES } from './lib/secret-files.js'
 
 const MEMORY_FS = new Set(['tmpfs', 'ramfs'])
 
@@ -24,11 +24,7 @@ export default defineCheck({
   },
   async run({ node, config }) {
     const { files } = await secretFiles(node, config, { sinks: true })
-    if (!files.length)
-      return skip(
-        'not-applicable',
-        'no secret files configured: no pipeline.envFiles and no Vault agent config with sinks or templates',
-      )
+    if (!files.length) return skip('not-applicable', NO_SECRET_FILES)
     const present = []
     for (const f of files) {
       const info = await node.fileInfo(f.path)

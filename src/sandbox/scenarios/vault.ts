@@ -156,6 +156,20 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
 
 const skipped = (): ScenarioExpectation => ({ status: 'skip', skipReason: 'dependency-failed' })
 
+/** Every check downstream of vault.health, skipped when Vault cannot be reached or trusted. */
+const AFTER_HEALTH = [
+  'vault.auth',
+  'vault.token-ttl',
+  'vault.capabilities',
+  'vault.secret-paths',
+  'vault.secret-keys',
+  'vault.refresh',
+  'vault.audit',
+  'vault.latency',
+] as const
+const skippedAfterHealth = (): Record<string, ScenarioExpectation> =>
+  Object.fromEntries(AFTER_HEALTH.map((id) => [id, skipped()]))
+
 export const vaultScenarios: Scenario[] = [
   vaultScenario({
     name: 'vault-healthy',
@@ -251,14 +265,7 @@ export const vaultScenarios: Scenario[] = [
     },
     expect: {
       'vault.health': { status: 'fail', finding: 'sealed', remedies: ['vault.unseal'] },
-      'vault.auth': skipped(),
-      'vault.token-ttl': skipped(),
-      'vault.capabilities': skipped(),
-      'vault.secret-paths': skipped(),
-      'vault.secret-keys': skipped(),
-      'vault.refresh': skipped(),
-      'vault.audit': skipped(),
-      'vault.latency': skipped(),
+      ...skippedAfterHealth(),
     },
     exitCode: 1,
   }),
@@ -269,14 +276,7 @@ export const vaultScenarios: Scenario[] = [
     expect: {
       'vault.tls': { status: 'fail', finding: 'unknown-authority', remedies: ['vault.trust-ca'] },
       'vault.health': skipped(),
-      'vault.auth': skipped(),
-      'vault.token-ttl': skipped(),
-      'vault.capabilities': skipped(),
-      'vault.secret-paths': skipped(),
-      'vault.secret-keys': skipped(),
-      'vault.refresh': skipped(),
-      'vault.audit': skipped(),
-      'vault.latency': skipped(),
+      ...skippedAfterHealth(),
     },
     exitCode: 1,
   }),
@@ -287,14 +287,7 @@ export const vaultScenarios: Scenario[] = [
     expect: {
       'vault.tls': { status: 'fail', finding: 'expired', remedies: ['vault.renew-certificate'] },
       'vault.health': skipped(),
-      'vault.auth': skipped(),
-      'vault.token-ttl': skipped(),
-      'vault.capabilities': skipped(),
-      'vault.secret-paths': skipped(),
-      'vault.secret-keys': skipped(),
-      'vault.refresh': skipped(),
-      'vault.audit': skipped(),
-      'vault.latency': skipped(),
+      ...skippedAfterHealth(),
     },
     exitCode: 1,
   }),
@@ -345,14 +338,7 @@ export const vaultScenarios: Scenario[] = [
         finding: 'unreachable',
         remedies: ['vault.network-reach', 'latency.retry-backoff'],
       },
-      'vault.auth': skipped(),
-      'vault.token-ttl': skipped(),
-      'vault.capabilities': skipped(),
-      'vault.secret-paths': skipped(),
-      'vault.secret-keys': skipped(),
-      'vault.refresh': skipped(),
-      'vault.audit': skipped(),
-      'vault.latency': skipped(),
+      ...skippedAfterHealth(),
     },
     exitCode: 1,
   }),

@@ -127,3 +127,7 @@ export const octal = (mode: number): string => (mode & 0o7777).toString(8).padSt
 /** A path as it can be pasted into a shell. */
 export const shellQuote = (s: string): string =>
   /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`
+
+/** Why a secret-file check has nothing to look at (shared so every such check says it the same way). */
+export const NO_SECRET_FILES =
+  'no secret files configured: no pipeline.envFiles and no Vault agent config with sinks or templates'
