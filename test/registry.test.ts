@@ -5,19 +5,17 @@ import { basename, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { checks } from '../src/checks/index.js'
-import type { Check, ProviderId } from '../src/core/check.js'
+import type { Check } from '../src/core/check.js'
+import { titleOf } from '../src/app/providers.js'
+import { checkPrefix, providerIds } from '../src/providers/index.js'
 import { catalogMarkdown } from '../src/render/catalog.js'
 import { docRemedies, remedies } from '../src/remedies.js'
 import { ROOT } from './helpers/cli.js'
 
-const FOLDER_PREFIX: Record<ProviderId, string> = {
-  node: 'node',
-  vault: 'vault',
-  aws: 'aws',
-  kubernetes: 'k8s',
-  gcp: 'gcp',
-  azure: 'azure',
-}
+/** Each provider's folder under src/checks and the prefix its check ids carry, from the registry. */
+const FOLDER_PREFIX: Record<string, string> = Object.fromEntries(
+  providerIds.map((id) => [id, checkPrefix(id)]),
+)
 
 interface ContractIds {
   checks: string[]
@@ -123,6 +121,6 @@ describe('registry parity', () => {
 
   it('docs/checks.md is generated from the registry (run `npm run docs` after changing a check)', () => {
     const committed = readFileSync(join(ROOT, 'docs/checks.md'), 'utf8')
-    expect(committed).toBe(catalogMarkdown(checks))
+    expect(committed).toBe(catalogMarkdown(checks, titleOf))
   })
 })

@@ -1,22 +1,23 @@
 // What `doctor` (and `demo`) do between parsing flags and exiting: load the config, select checks, run them
 // with a progress view on stderr, render the one Report in the chosen format, and return the exit code.
 // Usage problems throw UsageError (exit 2, one line, no stack).
-import { appendFileSync, writeFileSync } from 'node:fs'
-import { closest, distance } from 'fastest-levenshtein'
+import { accessSync, appendFileSync, constants, statSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { checks as catalogue } from '../checks/index.js'
-import { PROVIDERS, type Check, type ProviderId } from '../core/check.js'
-import { ConfigError, loadConfig } from '../core/config.js'
-import type { ResolvedConfig } from '../core/config-types.js'
-import { parseDuration } from '../core/duration.js'
-import { providers } from '../providers/index.js'
-import { guardStream, redact, redactDeep } from '../core/redact.js'
+import type { Check } from '../core/check.js'
+import { formatDuration, parseDuration } from '../core/duration.js'
+import { guardStream, writeOwn } from '../core/redact.js'
 import type { FailOn, Report } from '../core/report.js'
-import { DEFAULTS, globMatcher, runChecks } from '../core/run.js'
+import { DEFAULTS, globMatcher, MAX_TIMER_MS, runChecks } from '../core/run.js'
+import { didYouMean } from '../core/suggest.js'
+import { providerById, providers } from '../providers/index.js'
 import { liveProgress, plainProgress, progressMode, type ProgressView } from '../render/live.js'
 import { renderText } from '../render/text.js'
 import { makeColor } from './color.js'
-import { UsageError } from './usage-error.js'
+import { ConfigError, loadConfig, type ResolvedConfig } from './config.js'
 import { renderFormat, type Format } from './formats.js'
+import { parseProviders, titleOf } from './providers.js'
+import { UsageError } from './usage-error.js'
 
 const splitList = (xs: readonly string[] | undefined): string[] =>
   (xs ?? [])
@@ -59,41 +60,82 @@ function durationFlag(name: string, value: string | undefined, fallback: number)
   const ms = parseDuration(value)
   if (ms === undefined || ms <= 0)
     throw new UsageError(`--${name} ${value}: expected a duration like 5s, 1500ms or 2m`)
+  if (ms > MAX_TIMER_MS)
+    throw new UsageError(
+      `--${name} ${value}: at most ${formatDuration(MAX_TIMER_MS)} (the longest timer Node.js can set)`,
+    )
   return ms
 }
 
 /** Validates globs against the catalogue: a glob that matches nothing is a typo, named with its nearest ids. */
 export function checkGlobs(flag: string, globs: readonly string[], ids: readonly string[]): void {
-  for (const g of globs) {
-    if (ids.some(globMatcher([g]))) continue
-    const near = ids
-      .map((id) => [id, distance(g, id)] as const)
-      .sort((a, b) => a[1] - b[1])
-      .slice(0, 3)
-      .map(([id]) => id)
+  for (const g of globs)
+    if (!ids.some(globMatcher([g])))
+      throw new UsageError(`${flag} ${g}: matches no check id${didYouMean(g, ids)}`)
+}
+
+/** -o is checked before any check runs: a run whose report cannot be written is exit 2, not a lost hour. */
+function checkOutputPath(path: string | undefined, cwd: string): string | undefined {
+  if (path === undefined) return undefined
+  const abs = resolve(cwd, path)
+  let isDir = false
+  try {
+    isDir = statSync(abs).isDirectory()
+  } catch {
+    // does not exist yet: its folder must
+  }
+  if (isDir) throw new UsageError(`-o ${path}: is a directory; name a file`)
+  try {
+    accessSync(abs, constants.W_OK)
+    return abs
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`-o ${path}: not writable`)
+  }
+  try {
+    accessSync(dirname(abs), constants.W_OK)
+  } catch (e) {
     throw new UsageError(
-      `${flag} ${g}: matches no check id${near.length ? `. Did you mean ${near.join(', ')}?` : ''}`,
+      `-o ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `the folder ${dirname(abs)} does not exist` : `cannot write in ${dirname(abs)}`}`,
     )
+  }
+  return abs
+}
+
+/** GITHUB_STEP_SUMMARY that cannot be written is a warning, never a change of exit code. */
+function stepSummaryWritable(path: string): string | undefined {
+  try {
+    appendFileSync(path, '')
+    return undefined
+  } catch (e) {
+    return `GITHUB_STEP_SUMMARY ${path} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}): the markdown summary is skipped`
   }
 }
 
-/** Which providers run: --provider, else every configured or detected one (node always). */
-export function selectProviders(requested: readonly string[] | undefined): ProviderId[] | undefined {
-  if (!requested?.length) return undefined
-  const out: ProviderId[] = []
-  for (const p of requested.flatMap((r) => r.split(','))) {
-    const id = (p === 'k8s' ? 'kubernetes' : p) as ProviderId
-    if (!PROVIDERS.includes(id))
-      throw new UsageError(
-        `--provider ${p}: unknown provider. Did you mean ${closest(p, [...PROVIDERS])}? (${PROVIDERS.join(', ')})`,
-      )
-    out.push(id)
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+/** SIGINT, SIGTERM and SIGHUP end the run with a partial report rather than killing it mid-sentence. */
+function onSignals(abort: () => void): () => void {
+  for (const s of SIGNALS) process.once(s, abort)
+  return () => {
+    for (const s of SIGNALS) process.removeListener(s, abort)
   }
-  return out
+}
+
+function inScope(all: readonly Check[], config: ResolvedConfig, requested: readonly string[] | undefined) {
+  const ids = parseProviders(requested)
+  // Without --provider: every provider configured or detected here. Named with --provider but not set up,
+  // a provider's checks are listed as `skip: not-configured`, saying what is missing.
+  return all.filter((c) =>
+    ids
+      ? (ids as readonly string[]).includes(c.provider)
+      : !!providerById(c.provider)?.configured(config as never),
+  )
 }
 
 export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; exitCode: number }> {
+  const t0 = performance.now()
   const env = opts.env ?? process.env
+  const cwd = opts.cwd ?? process.cwd()
   const stdout = opts.stdout ?? process.stdout
   const stderr = opts.stderr ?? process.stderr
   guardStream(stdout)
@@ -110,41 +152,43 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   const skipGlobs = splitList(opts.skip)
   checkGlobs('--only', only, ids)
   checkGlobs('--skip', skipGlobs, ids)
-  const providerIds = selectProviders(opts.providers)
+  parseProviders(opts.providers)
+  const output = checkOutputPath(opts.output, cwd)
+  const write = (s: string) => void writeOwn(stderr, s)
+  const summaryProblem =
+    format === 'github' && env.GITHUB_STEP_SUMMARY ? stepSummaryWritable(env.GITHUB_STEP_SUMMARY) : undefined
+  if (summaryProblem) write(`edge-secrets: warning: ${summaryProblem}\n`)
 
   const config =
-    opts.resolvedConfig ??
-    (await loadConfig({ file: opts.config, env, cwd: opts.cwd, manifests: opts.manifests }))
+    opts.resolvedConfig ?? (await loadConfig({ file: opts.config, env, cwd, manifests: opts.manifests }))
   for (const entry of config.ignore)
     if (!ids.some(globMatcher([entry.check])))
-      throw new ConfigError(`ignore: "${entry.check}" matches no check id`, config.file)
+      throw new ConfigError(
+        `ignore: "${entry.check}" matches no check id${didYouMean(entry.check, ids)}`,
+        config.file,
+      )
 
-  // Without --provider: every provider configured or detected here. Named with --provider but not set up,
-  // a provider's checks are listed as `skip: not-configured`, saying what is missing.
-  const inScope = all.filter((c) =>
-    providerIds ? providerIds.includes(c.provider) : providers[c.provider].configured(config),
-  )
+  const scope = inScope(all, config, opts.providers)
   const color = makeColor(opts.color, env, stderr)
   const machine = MACHINE_FORMATS.includes(format)
   const mode = progressMode({ isTTY: !!stderr.isTTY, ci: !!env.CI })
-  const write = (s: string) => void stderr.write(s)
   const progress: ProgressView =
-    mode === 'live' ? await liveProgress(inScope, stderr, color) : plainProgress(write, color)
+    mode === 'live' ? await liveProgress(scope, stderr, color, titleOf) : plainProgress(write, color)
 
-  // SIGINT ends the run with a partial report rather than killing it mid-sentence.
   const interrupt = new AbortController()
-  const onSigint = () => interrupt.abort()
-  process.once('SIGINT', onSigint)
+  const release = onSignals(() => interrupt.abort())
   let report: Report
   try {
     report = await runChecks({
-      checks: inScope,
+      checks: scope,
+      providers,
       config,
       only,
       skip: skipGlobs,
       concurrency: opts.concurrency,
       timeoutMs,
-      deadlineMs,
+      // Loading the config counts against the deadline: the whole run is bounded, not just the checks.
+      deadlineMs: Math.max(1, deadlineMs - Math.round(performance.now() - t0)),
       offline: opts.offline,
       failOn: opts.failOn,
       signal: interrupt.signal,
@@ -154,24 +198,21 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
       onResult: (r) => progress.result(r),
     })
   } finally {
-    process.removeListener('SIGINT', onSigint)
+    release()
   }
   await progress.done()
-  report = redactDeep(report)
 
   // The document's colour follows where it goes: never into a file, else as stdout allows.
-  const docColor = makeColor(opts.output ? false : opts.color, env, stdout)
-  const doc = redact(
+  const docColor = makeColor(output ? false : opts.color, env, stdout)
+  const doc =
     format === 'text'
       ? renderText(report, { color: docColor, verbose: opts.verbose })
-      : await renderFormat(format, report, all),
-  )
+      : await renderFormat(format, report, all)
   // The human summary goes to stderr whenever stdout does not already carry it.
-  if (opts.output || machine || format === 'markdown')
-    write(renderText(report, { color, verbose: opts.verbose }))
-  if (opts.output) writeFileSync(opts.output, doc)
-  else stdout.write(doc)
-  if (format === 'github' && env.GITHUB_STEP_SUMMARY)
-    appendFileSync(env.GITHUB_STEP_SUMMARY, redact(await renderFormat('markdown', report, all)))
+  if (output || machine || format === 'markdown') write(renderText(report, { color, verbose: opts.verbose }))
+  if (output) writeFileSync(output, doc)
+  else writeOwn(stdout, doc)
+  if (format === 'github' && env.GITHUB_STEP_SUMMARY && !summaryProblem)
+    appendFileSync(env.GITHUB_STEP_SUMMARY, await renderFormat('markdown', report, all))
   return { report, exitCode: report.exitCode }
 }

@@ -1,6 +1,7 @@
-import { Command, Flags } from '@oclif/core'
+import { Flags } from '@oclif/core'
+import { EdgeCommand } from './base.js'
 
-export default class Checks extends Command {
+export default class Checks extends EdgeCommand {
   static override summary = 'List the check catalogue (id, provider, category, what it needs).'
   static override examples = [
     '<%= config.bin %> checks',
@@ -20,10 +21,11 @@ export default class Checks extends Command {
     const { flags } = await this.parse(Checks)
     const { checks } = await import('../checks/index.js')
     const { catalogJson, catalogMarkdown, catalogText } = await import('../render/catalog.js')
-    const wanted = flags.provider?.map((p) => (p === 'k8s' ? 'kubernetes' : p))
-    const list = wanted ? checks.filter((c) => wanted.includes(c.provider)) : checks
+    const { parseProviders, titleOf } = await import('../app/providers.js')
+    const wanted = parseProviders(flags.provider)
+    const list = wanted ? checks.filter((c) => (wanted as readonly string[]).includes(c.provider)) : checks
     if (flags.format === 'json') process.stdout.write(JSON.stringify(catalogJson(list), null, 2) + '\n')
-    else if (flags.format === 'markdown') process.stdout.write(catalogMarkdown(list))
-    else process.stdout.write(catalogText(list))
+    else if (flags.format === 'markdown') process.stdout.write(catalogMarkdown(list, titleOf))
+    else process.stdout.write(catalogText(list, titleOf))
   }
 }

@@ -1,10 +1,9 @@
-import { Args, Command, Flags } from '@oclif/core'
+import { Args, Flags } from '@oclif/core'
 import type { Format } from '../app/formats.js'
-import type { FailOn } from '../core/report.js'
-import { exitWithUsageError } from './errors.js'
+import { EdgeCommand } from './base.js'
 import { doctorFlags } from './flags.js'
 
-export default class Demo extends Command {
+export default class Demo extends EdgeCommand {
   static override summary = 'Run the doctor against a built-in simulated deployment.'
   static override description = `Sets up a named scenario — node files, loopback simulators of Vault, AWS, Kubernetes, Google and Azure, and a doctor config — in a temporary folder, runs the doctor against it, and cleans up. Support uses it to reproduce a failure by name; newcomers to see real output. Nothing leaves the machine.
 
@@ -26,8 +25,8 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     verbose: doctorFlags.verbose,
     only: doctorFlags.only,
     skip: doctorFlags.skip,
-    timeout: doctorFlags.timeout,
-    deadline: doctorFlags.deadline,
+    timeout: { ...doctorFlags.timeout, default: undefined },
+    deadline: { ...doctorFlags.deadline, default: undefined },
     color: doctorFlags.color,
   }
 
@@ -40,17 +39,12 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     }
     const scenario = findScenario(args.scenario)
     if (!scenario) {
-      const { closest } = await import('fastest-levenshtein')
-      const near = scenarios.length
-        ? closest(
-            args.scenario,
-            scenarios.map((s) => s.name),
-          )
-        : undefined
-      process.stderr.write(
-        `edge-secrets: unknown scenario "${args.scenario}"${near ? `. Did you mean ${near}?` : ''} (demo --list names them)\n`,
+      const { didYouMean } = await import('../core/suggest.js')
+      const { UsageError } = await import('../app/usage-error.js')
+      const names = scenarios.map((s) => s.name)
+      throw new UsageError(
+        `unknown scenario "${args.scenario}"${didYouMean(args.scenario, names)} (demo --list names them)`,
       )
-      process.exit(2)
     }
     const { prepareScenario, isolatedEnv, INHERITED_CREDENTIAL_VARS } =
       await import('../sandbox/run-scenario.js')
@@ -59,37 +53,33 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     // SDKs read process.env directly, so the scenario's environment must be the process's.
     Object.assign(process.env, isolatedEnv(prepared.dir), prepared.instance.env)
     process.stderr.write(`demo ${scenario.name}: ${scenario.description}\n\n`)
-    // The scenario's own doctor flags (`--timeout 2s`, `--only aws.*`, `--manifests dir`), under the user's.
-    const extra = prepared.instance.args ?? []
-    const values = (name: string) => extra.flatMap((a, i) => (extra[i - 1] === name ? [a] : []))
-    const last = (name: string) => values(name).at(-1)
+    // The scenario's own doctor options (a short --timeout, --manifests, --offline), under the user's flags.
+    const o = prepared.instance.options ?? {}
     const { runDoctor } = await import('../app/doctor.js')
-    let exitCode = 0
+    let exitCode: number
     try {
       const result = await runDoctor({
         config: prepared.configFile,
         providers: scenario.providers,
         format: flags.format as Format,
         verbose: flags.verbose,
-        only: flags.only ?? (values('--only').length ? values('--only') : undefined),
-        skip: [...(flags.skip ?? []), ...values('--skip')],
-        timeout: last('--timeout') ?? flags.timeout,
-        deadline: last('--deadline') ?? flags.deadline,
-        offline: extra.includes('--offline'),
-        manifests: values('--manifests'),
-        failOn: (last('--fail-on') as FailOn | undefined) ?? 'fail',
+        only: flags.only ?? o.only,
+        skip: [...(flags.skip ?? []), ...(o.skip ?? [])],
+        timeout: flags.timeout ?? o.timeout,
+        deadline: flags.deadline ?? o.deadline,
+        offline: o.offline,
+        manifests: o.manifests,
+        failOn: o.failOn ?? 'fail',
         color: flags.color,
         version: this.config.version,
       })
       exitCode = result.exitCode
-    } catch (e) {
-      await prepared.cleanup()
-      exitWithUsageError(e)
+    } finally {
+      if (flags.keep) {
+        await prepared.instance.stop()
+        process.stderr.write(`\nscenario folder kept: ${prepared.dir}\n`)
+      } else await prepared.cleanup()
     }
-    if (flags.keep) {
-      await prepared.instance.stop()
-      process.stderr.write(`\nscenario folder kept: ${prepared.dir}\n`)
-    } else await prepared.cleanup()
     if (!flags['exit-code'] && exitCode !== 0)
       process.stderr.write(`\n(the doctor's exit code was ${exitCode}; demo exits 0 unless --exit-code)\n`)
     process.exitCode = flags['exit-code'] ? exitCode : 0

@@ -1,10 +1,9 @@
-import { Command } from '@oclif/core'
-import { exitWithUsageError } from './errors.js'
+import { EdgeCommand } from './base.js'
 import { doctorFlags } from './flags.js'
 import type { Format } from '../app/formats.js'
 import type { FailOn } from '../core/report.js'
 
-export default class Doctor extends Command {
+export default class Doctor extends EdgeCommand {
   static override summary = 'Run every applicable check against the live deployment.'
   static override description = `Checks the chain from the secret manager to the pipeline's \${VAR} references: the node's files, Vault, AWS, Kubernetes, Google and Azure, whichever are configured or detected.
 
@@ -20,29 +19,25 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor)
-    try {
-      // Loaded here, not at the top: `--version` and `--help` must not pay for the registry.
-      const { runDoctor } = await import('../app/doctor.js')
-      const { exitCode } = await runDoctor({
-        config: flags.config,
-        providers: flags.provider,
-        only: flags.only,
-        skip: flags.skip,
-        format: flags.format as Format,
-        output: flags.output,
-        failOn: flags['fail-on'] as FailOn,
-        timeout: flags.timeout,
-        deadline: flags.deadline,
-        concurrency: flags.concurrency,
-        offline: flags.offline,
-        manifests: flags.manifests,
-        verbose: flags.verbose,
-        color: flags.color,
-        version: this.config.version,
-      })
-      process.exitCode = exitCode
-    } catch (e) {
-      exitWithUsageError(e)
-    }
+    // Loaded here, not at the top: `--version` and `--help` must not pay for the registry.
+    const { runDoctor } = await import('../app/doctor.js')
+    const { exitCode } = await runDoctor({
+      config: flags.config,
+      providers: flags.provider,
+      only: flags.only,
+      skip: flags.skip,
+      format: flags.format as Format,
+      output: flags.output,
+      failOn: flags['fail-on'] as FailOn,
+      timeout: flags.timeout,
+      deadline: flags.deadline,
+      concurrency: flags.concurrency,
+      offline: flags.offline,
+      manifests: flags.manifests,
+      verbose: flags.verbose,
+      color: flags.color,
+      version: this.config.version,
+    })
+    process.exitCode = exitCode
   }
 }

@@ -1,8 +1,8 @@
-import { Args, Command } from '@oclif/core'
-import { distance } from 'fastest-levenshtein'
+import { Args } from '@oclif/core'
+import { EdgeCommand } from './base.js'
 import type { Symptom } from '../core/check.js'
 
-export default class Explain extends Command {
+export default class Explain extends EdgeCommand {
   static override summary = 'Print the runbook for a check id, remedy id or symptom id (offline).'
   static override examples = [
     '<%= config.bin %> explain vault.capabilities',
@@ -22,14 +22,10 @@ export default class Explain extends Command {
     if (isRemedyId(id)) return void process.stdout.write(explainRemedy(id, checks))
     if (id in SYMPTOMS) return void process.stdout.write(explainSymptom(id as Symptom, checks))
     const known = [...checks.map((c) => c.id), ...remedyIds, ...Object.keys(SYMPTOMS)]
-    const near = known
-      .map((k) => [k, distance(id, k) - (k.includes(id) || id.includes(k) ? 3 : 0)] as const)
-      .sort((a, b) => a[1] - b[1])
-      .slice(0, 3)
-      .map(([k]) => k)
-    process.stderr.write(
-      `edge-secrets: unknown id "${id}". Did you mean: ${near.join(', ')}?\n(edge-secrets checks lists every check id)\n`,
+    const { didYouMean } = await import('../core/suggest.js')
+    const { UsageError } = await import('../app/usage-error.js')
+    throw new UsageError(
+      `unknown id "${id}"${didYouMean(id, known)} (edge-secrets checks lists every check id)`,
     )
-    process.exit(2)
   }
 }

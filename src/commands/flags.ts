@@ -1,12 +1,12 @@
 // The doctor's flags (CONTRACT §1), shared by `doctor` and `demo`.
 import { Flags } from '@oclif/core'
 import { FORMATS } from '../app/formats.js'
-import { PROVIDERS } from '../core/check.js'
+import { providerIds } from '../providers/index.js'
 
 export const doctorFlags = {
   config: Flags.string({ char: 'c', summary: 'Doctor config file (edge-secrets.yaml).', helpValue: 'FILE' }),
   provider: Flags.string({
-    summary: `Limit to these providers (${PROVIDERS.join(', ')}).`,
+    summary: `Limit to these providers (${providerIds.join(', ')}).`,
     multiple: true,
     helpValue: 'P',
   }),

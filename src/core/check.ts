@@ -5,9 +5,12 @@
 // `run` only picks one. A check never catches network errors, sets timeouts, prints or colours: a provider
 // error escapes to the runner, which records `error` (or, for the check whose job is to reach the endpoint,
 // the check itself turns the ProviderError into its `unreachable` finding).
+//
+// Core knows no provider by name: a check's `provider` is an id from the registry (src/providers/index.ts),
+// and checks are written with the typed `defineCheck` of src/checks/define.ts, whose context holds the
+// check's own provider API (plus the node's) and nothing else.
 import type { RemedyId } from '../remedies.js'
-import type { ProviderApis } from '../providers/index.js'
-import type { ResolvedConfig } from './config-types.js'
+import type { CoreConfig } from './config.js'
 import type { RunRecorder } from './recorder.js'
 
 export const STATUSES = ['pass', 'warn', 'fail', 'error', 'skip'] as const
@@ -39,8 +42,6 @@ export const SYMPTOMS: Readonly<Record<Symptom, { readonly text: string; readonl
   },
   'slow-startup': { text: 'Slow startup due to secret fetching', section: 'Troubleshooting › High Latency' },
 }
-export type ProviderId = 'node' | 'vault' | 'aws' | 'kubernetes' | 'gcp' | 'azure'
-export const PROVIDERS: readonly ProviderId[] = ['node', 'vault', 'aws', 'kubernetes', 'gcp', 'azure']
 /** The order of CONTRACT §2: the first that applies is the one reported. */
 export type SkipReason =
   | 'filtered'
@@ -89,9 +90,12 @@ export type Outcome<F extends string = string> =
   | ({ readonly kind: 'found'; readonly finding: F; readonly vars: Vars } & FoundExtra)
   | { readonly kind: 'skip'; readonly reason: SkipReason; readonly detail: string }
 
-/** What a check sees. Provider APIs are created on first use; their SDKs load only then. */
-export interface CheckContext extends Readonly<ProviderApis> {
-  readonly config: ResolvedConfig
+/**
+ * What every check sees, whatever its provider. The typed context (src/checks/define.ts) adds the check's
+ * own provider API and the node's, each created on first use (an SDK loads only then).
+ */
+export interface RunContext<Config extends CoreConfig = CoreConfig> {
+  readonly config: Config
   /** Aborted at the check's timeout, the run's deadline, or SIGINT. */
   readonly signal: AbortSignal
   readonly now: () => Date
@@ -100,27 +104,28 @@ export interface CheckContext extends Readonly<ProviderApis> {
   readonly recorder: RunRecorder
 }
 
-export interface Check<F extends string = string> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any check, whatever its provider's context
+export type AnyContext = RunContext<any>
+
+export interface Check<F extends string = string, Ctx extends AnyContext = AnyContext> {
   /** `<provider>.<file-name>`; stable once shipped. */
   readonly id: string
   /** The healthy state, present tense. */
   readonly title: string
   /** Why it matters: shown by `explain`. */
   readonly description: string
-  readonly provider: ProviderId
+  /** The id of its provider in the registry. */
+  readonly provider: string
   readonly category: Category
   /** Checks that must pass (or warn) first; otherwise this one is `skip: dependency-failed`. */
   readonly needs?: readonly string[]
   /** Runs after every other selected check, e.g. to read what they recorded (clock skew). */
   readonly runsLast?: boolean
   /** Whether the check talks to the network with this config; such checks are `skip: offline` under --offline. */
-  readonly network: boolean | ((config: ResolvedConfig) => boolean)
+  readonly network: boolean | ((config: Ctx['config']) => boolean)
   readonly findings: Readonly<Record<F, FindingSpec>>
-  run(ctx: CheckContext): Promise<Outcome<NoInfer<F>> | readonly Outcome<NoInfer<F>>[]>
+  run(ctx: Ctx): Promise<Outcome<NoInfer<F>> | readonly Outcome<NoInfer<F>>[]>
 }
-
-/** Pins the generics so that `found('typo')` is a compile error. */
-export const defineCheck = <F extends string>(check: Check<F>): Check<F> => check
 
 export const pass = (summary?: string, details?: readonly string[]): Outcome<never> => ({
   kind: 'pass',

@@ -1,15 +1,17 @@
-// Loads, validates and resolves edge-secrets.yaml (CONTRACT §3). Discovery order: --config, then
-// $EDGE_SECRETS_CONFIG, ./edge-secrets.yaml, /etc/expanso/edge-secrets.yaml, else zero-config. What the file
-// leaves out comes from each ecosystem's standard environment variables. Any problem is a ConfigError
-// naming file:line:col and what was expected, which the command turns into exit 2.
-import { existsSync, readFileSync } from 'node:fs'
+// Loads, validates and resolves edge-secrets.yaml (CONTRACT §3). The config is described once: each part
+// is a TypeBox schema (which gives both the validator and the TypeScript type) plus a `resolve` that fills
+// what the file leaves out from the environment. The core part (environment, pipeline, ignore, thresholds)
+// is here; each provider brings its own section in its `defineProvider` (src/providers/<id>/config.ts), and
+// src/app/config.ts binds them. Discovery order: --config, then $EDGE_SECRETS_CONFIG, ./edge-secrets.yaml,
+// /etc/expanso/edge-secrets.yaml, else zero-config. Any problem is a ConfigError naming file:line:col and
+// what was expected, which the command turns into exit 2.
+import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
-import { configSchema } from './config-schema.js'
-import type { IgnoreEntry, ResolvedConfig } from './config-types.js'
 import { parseDuration } from './duration.js'
-
-export type { ResolvedConfig } from './config-types.js'
+import { InputFileError, readInputSync } from './files.js'
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -29,6 +31,120 @@ export class ConfigError extends Error {
   }
 }
 
+// Formats the schemas use. Registered once, globally (TypeBox's registry is process-wide).
+FormatRegistry.Set('duration', (s) => parseDuration(s) !== undefined)
+FormatRegistry.Set('date', (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)))
+FormatRegistry.Set('http-url', (s) => httpUrlProblem(s) === undefined)
+
+/** Why a text is not an http(s) URL with a usable port, or undefined when it is one. */
+export function httpUrlProblem(s: string): string | undefined {
+  let u: URL
+  try {
+    u = new URL(s)
+  } catch {
+    // `new URL` rejects ports over 65535 as a whole; say so rather than "not a URL".
+    return /:\d{6,}|:(6553[6-9]|655[4-9]\d|65[6-9]\d\d|6[6-9]\d{3}|[7-9]\d{4})(\/|$)/.test(s)
+      ? 'the port is over 65535'
+      : 'not a URL'
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `the scheme is ${u.protocol} (expected http: or https:)`
+  if (!u.hostname) return 'no host'
+  if (u.port === '0') return 'port 0'
+  return undefined
+}
+
+/** Schema helpers: every object is closed (a typo must never be silently ignored). */
+export const S = {
+  str: () => Type.Optional(Type.String()),
+  strList: () => Type.Optional(Type.Array(Type.String())),
+  duration: () => Type.Optional(Type.String({ format: 'duration' })),
+  url: () => Type.Optional(Type.String({ format: 'http-url' })),
+  bool: () => Type.Optional(Type.Boolean()),
+  int: (min: number, max?: number) =>
+    Type.Optional(Type.Integer({ minimum: min, ...(max === undefined ? {} : { maximum: max }) })),
+  oneOf: <T extends string>(values: readonly T[]) =>
+    Type.Optional(Type.Union(values.map((v) => Type.Literal(v)))),
+  object: <P extends Record<string, TSchema>>(props: P) =>
+    Type.Object(props, { additionalProperties: false }),
+}
+
+/** What a section's `resolve` gets besides its raw (validated) value. */
+export interface SectionContext {
+  readonly env: NodeJS.ProcessEnv
+  /** Whether the file has this section at all (`vault: {}` still means "set up Vault"). */
+  readonly present: boolean
+  /** A path relative to the config file made absolute (relative to the cwd without a file). */
+  abs(path: string | undefined): string | undefined
+  /** --manifests, absolute. */
+  readonly manifests: readonly string[]
+}
+
+/** A provider's part of the config: its schema and how the environment fills what the file leaves out. */
+export interface ConfigSection<Section> {
+  readonly schema: TSchema
+  resolve(raw: unknown, ctx: SectionContext): Section
+}
+
+export const defineSection = <Schema extends TSchema, Section>(s: {
+  readonly schema: Schema
+  resolve(raw: Static<Schema> | undefined, ctx: SectionContext): Section
+}): ConfigSection<Section> => s as ConfigSection<Section>
+
+const coreSchema = {
+  environment: S.str(),
+  pipeline: Type.Optional(S.object({ config: S.str(), envFiles: S.strList(), maxStaleness: S.duration() })),
+  ignore: Type.Optional(
+    Type.Array(
+      S.object({
+        check: Type.String(),
+        reason: Type.String({ minLength: 1 }),
+        until: Type.Optional(Type.String({ format: 'date' })),
+      }),
+    ),
+  ),
+  thresholds: Type.Optional(
+    S.object({
+      latencyP95: S.duration(),
+      latencySamples: S.int(1, 100),
+      tokenMinTtl: S.duration(),
+      certMinValidity: S.duration(),
+      clockSkewWarn: S.duration(),
+      clockSkewFail: S.duration(),
+    }),
+  ),
+}
+
+export interface IgnoreEntry {
+  readonly check: string
+  readonly reason: string
+  /** YYYY-MM-DD; the entry applies through the end of that day (UTC). */
+  readonly until?: string
+}
+
+/** The part of the resolved config every provider shares. Durations are milliseconds. */
+export interface CoreConfig {
+  /** The file the config came from, or undefined for zero-config. */
+  readonly file?: string
+  readonly environment?: string
+  readonly pipeline: {
+    readonly config: string
+    readonly envFiles: readonly string[]
+    readonly maxStalenessMs: number
+    /** Whether `config`/`envFiles` were set explicitly (else defaults that may not exist). */
+    readonly explicit: boolean
+  }
+  readonly ignore: readonly IgnoreEntry[]
+  readonly thresholds: {
+    readonly latencyP95Ms: number
+    readonly latencySamples: number
+    readonly tokenMinTtlMs: number
+    readonly certMinValidityMs: number
+    readonly clockSkewWarnMs: number
+    readonly clockSkewFailMs: number
+  }
+}
+
 export interface LoadOptions {
   /** --config */
   readonly file?: string
@@ -44,6 +160,8 @@ export type RawConfig = Record<string, unknown>
 export const DEFAULT_CONFIG_PATHS = ['./edge-secrets.yaml', '/etc/expanso/edge-secrets.yaml']
 export const DEFAULT_PIPELINE_CONFIG = '/etc/expanso/pipeline.yaml'
 export const DEFAULT_MAX_STALENESS = '24h'
+/** YAML aliases beyond this are a resource-exhaustion attack (a "billion laughs"), not a config. */
+const MAX_ALIASES = 100
 
 export function discoverConfigFile(opts: LoadOptions): string | undefined {
   const env = opts.env ?? process.env
@@ -57,273 +175,203 @@ export function discoverConfigFile(opts: LoadOptions): string | undefined {
   return undefined
 }
 
-export async function loadConfig(opts: LoadOptions = {}): Promise<ResolvedConfig> {
-  const file = discoverConfigFile(opts)
-  let raw: RawConfig = {}
-  if (file) {
-    let text: string
+const strOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
+const ms = (v: unknown, fallback: string): number => parseDuration(strOf(v) ?? fallback) ?? 0
+
+/** The loader for one set of provider sections (src/app/config.ts binds the registry's). */
+export function configLoader<Config extends CoreConfig>(
+  sections: Readonly<Record<string, ConfigSection<unknown>>>,
+) {
+  const schema = S.object({
+    ...coreSchema,
+    ...Object.fromEntries(Object.entries(sections).map(([k, s]) => [k, Type.Optional(s.schema)])),
+  })
+
+  /** Parses and validates YAML text; errors carry the file and the line of the offending key or value. */
+  function parseConfigText(text: string, file: string): RawConfig {
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
+    const first = doc.errors[0]
+    if (first) {
+      const pos = lineCounter.linePos(first.pos[0])
+      throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, file, pos.line, pos.col)
+    }
+    let value: unknown
     try {
-      text = readFileSync(file, 'utf8')
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {}
     } catch (e) {
       throw new ConfigError(
-        `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        `invalid YAML: ${/alias/i.test((e as Error).message) ? `more than ${MAX_ALIASES} alias expansions (a YAML alias bomb?)` : (e as Error).message}`,
         file,
       )
     }
-    raw = await parseConfigText(text, file)
+    if (typeof value !== 'object' || Array.isArray(value) || value === null)
+      throw new ConfigError('expected a mapping at the top level', file, 1, 1)
+    const error = Value.Errors(schema, value).First()
+    if (error) {
+      const path = error.path.split('/').filter(Boolean).map(unescapePointer)
+      const { line, col } = locate(
+        doc,
+        lineCounter,
+        path,
+        error.type === ValueErrorType.ObjectAdditionalProperties,
+      )
+      throw new ConfigError(describe(error, path, value), file, line, col)
+    }
+    return value as RawConfig
   }
-  return resolveConfig(raw, { ...opts, file })
-}
 
-/** Parses and validates YAML text; errors carry the file and the line of the offending key or value. */
-export async function parseConfigText(text: string, file: string): Promise<RawConfig> {
-  const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-  const first = doc.errors[0]
-  if (first) {
-    const pos = lineCounter.linePos(first.pos[0])
-    throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, file, pos.line, pos.col)
+  /** Applies defaults and env vars to validated raw config. Pure but for existence checks of env-named files. */
+  function resolveConfig(raw: RawConfig, opts: LoadOptions = {}): Config {
+    const env = opts.env ?? process.env
+    const base = opts.file ? resolve(opts.file, '..') : (opts.cwd ?? process.cwd())
+    const abs = (p: string | undefined) =>
+      p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p)
+    const manifests = (opts.manifests ?? []).map((m) => resolve(opts.cwd ?? process.cwd(), m))
+    const core = raw as Static<typeof schema> & RawConfig
+    const pipeline = (core.pipeline ?? {}) as { config?: string; envFiles?: string[]; maxStaleness?: string }
+    const thresholds = (core.thresholds ?? {}) as Record<string, unknown>
+    const pipelineConfig = abs(strOf(pipeline.config))
+    const envFiles = (pipeline.envFiles ?? []).map((f) => abs(f) as string)
+    const out: Record<string, unknown> = {
+      file: opts.file,
+      environment: strOf(core.environment),
+      pipeline: {
+        config: pipelineConfig ?? DEFAULT_PIPELINE_CONFIG,
+        envFiles,
+        maxStalenessMs: ms(pipeline.maxStaleness, DEFAULT_MAX_STALENESS),
+        explicit: pipelineConfig !== undefined || envFiles.length > 0,
+      },
+      ignore: ((core.ignore as IgnoreEntry[] | undefined) ?? []).map((i) => ({
+        check: i.check,
+        reason: i.reason,
+        until: i.until === undefined ? undefined : String(i.until),
+      })),
+      thresholds: {
+        latencyP95Ms: ms(thresholds.latencyP95, '500ms'),
+        latencySamples: typeof thresholds.latencySamples === 'number' ? thresholds.latencySamples : 5,
+        tokenMinTtlMs: ms(thresholds.tokenMinTtl, '10m'),
+        certMinValidityMs: ms(thresholds.certMinValidity, '14d'),
+        clockSkewWarnMs: ms(thresholds.clockSkewWarn, '30s'),
+        clockSkewFailMs: ms(thresholds.clockSkewFail, '5m'),
+      },
+    }
+    for (const [key, section] of Object.entries(sections))
+      out[key] = section.resolve(raw[key], { env, present: key in raw, abs, manifests })
+    return out as unknown as Config
   }
-  const value = (doc.toJS() ?? {}) as unknown
-  if (typeof value !== 'object' || Array.isArray(value) || value === null)
-    throw new ConfigError('expected a mapping at the top level', file, 1, 1)
-  const errors = await validate(value)
-  if (errors.length) {
-    const e = errors[0] as AjvErrorLike
-    const path = e.instancePath.split('/').filter(Boolean).map(unescapePointer)
-    const { line, col } = locate(
-      doc,
-      lineCounter,
-      path,
-      e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined,
-    )
-    throw new ConfigError(describe(e, path), file, line, col)
-  }
-  return value as RawConfig
-}
 
-interface AjvErrorLike {
-  instancePath: string
-  keyword: string
-  message?: string
-  params: Record<string, unknown> & {
-    additionalProperty?: string
-    allowedValues?: unknown[]
-    format?: string
+  async function loadConfig(opts: LoadOptions = {}): Promise<Config> {
+    const file = discoverConfigFile(opts)
+    let raw: RawConfig = {}
+    if (file) {
+      let text: string
+      try {
+        text = readInputSync(file, 'config')
+      } catch (e) {
+        throw new ConfigError(
+          e instanceof InputFileError && e.problem !== 'unreadable'
+            ? e.message.replace(`${file} `, '').replace(/^is /, 'the config is ')
+            : `cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+          file,
+        )
+      }
+      raw = parseConfigText(text, file)
+    }
+    return resolveConfig(raw, { ...opts, file })
   }
-}
 
-let validator: ((v: unknown) => AjvErrorLike[]) | undefined
-
-async function validate(value: unknown): Promise<AjvErrorLike[]> {
-  if (!validator) {
-    // Loaded on demand: `checks`, `explain` and `--version` never pay for Ajv.
-    const { Ajv } = await import('ajv')
-    const ajv = new Ajv({ allErrors: false, strict: true })
-    ajv.addFormat('duration', { type: 'string', validate: (s: string) => parseDuration(s) !== undefined })
-    ajv.addFormat('date', {
-      type: 'string',
-      validate: (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
-    })
-    const fn = ajv.compile(configSchema)
-    validator = (v) => (fn(v) ? [] : ((fn.errors ?? []) as AjvErrorLike[]))
+  /** A resolved config for tests and the harness: zero-config with nothing from the environment. */
+  function defaultConfig(raw: RawConfig = {}, opts: LoadOptions = {}): Config {
+    return resolveConfig(raw, { env: {}, cwd: '/', ...opts })
   }
-  return validator(value)
+
+  return { schema, parseConfigText, resolveConfig, loadConfig, defaultConfig }
 }
 
 const unescapePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~')
 
-function describe(e: AjvErrorLike, path: string[]): string {
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let v = root
+  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined
+  return v
+}
+
+function describe(e: ValueError, path: string[], root: unknown): string {
+  const last = path.at(-1) ?? ''
+  const parent = path.slice(0, -1)
   const at = path.length ? path.join('.') : 'config'
-  switch (e.keyword) {
-    case 'additionalProperties':
-      return `${at === 'config' ? '' : `${at}: `}unknown key "${e.params.additionalProperty}"`
-    case 'format':
-      return e.params.format === 'duration'
-        ? `${at}: expected a duration like 90m, 5s, 1500ms or 14d`
-        : `${at}: expected a date like 2027-01-31`
-    case 'type':
-      return `${at}: expected ${String(e.params.type)}`
-    case 'enum':
-      return `${at}: expected one of ${(e.params.allowedValues ?? []).join(', ')}`
-    case 'required':
-      return `${at}: missing required key "${String(e.params.missingProperty)}"`
-    case 'minLength':
+  const format = (e.schema as { format?: string }).format
+  switch (e.type) {
+    case ValueErrorType.ObjectAdditionalProperties:
+      return `${parent.length ? `${parent.join('.')}: ` : ''}unknown key "${last}"`
+    case ValueErrorType.ObjectRequiredProperty:
+      return `${parent.join('.') || 'config'}: missing required key "${last}"`
+    case ValueErrorType.StringFormat:
+    case ValueErrorType.String:
+      if (format === 'duration') return `${at}: expected a duration like 90m, 5s, 1500ms or 14d`
+      if (format === 'date') return `${at}: expected a date like 2027-01-31`
+      if (format === 'http-url') {
+        const v = valueAt(root, path)
+        return `${at}: expected an http(s) URL like https://vault.example.com:8200${typeof v === 'string' ? ` (${httpUrlProblem(v)})` : ''}`
+      }
+      return `${at}: expected string`
+    case ValueErrorType.StringMinLength:
       return `${at}: must not be empty`
+    case ValueErrorType.Union: {
+      const values = ((e.schema as { anyOf?: { const?: unknown }[] }).anyOf ?? []).map((s) => s.const)
+      return values.every((v) => v !== undefined)
+        ? `${at}: expected one of ${values.join(', ')}`
+        : `${at}: ${e.message}`
+    }
+    case ValueErrorType.Integer:
+    case ValueErrorType.Number:
+      return `${at}: expected integer`
+    case ValueErrorType.IntegerMinimum:
+    case ValueErrorType.IntegerMaximum:
+      return `${at}: expected a whole number${describeRange(e.schema as { minimum?: number; maximum?: number })}`
+    case ValueErrorType.Boolean:
+      return `${at}: expected true or false`
+    case ValueErrorType.Array:
+      return `${at}: expected a list`
+    case ValueErrorType.Object:
+      return `${at}: expected a mapping`
     default:
-      return `${at}: ${e.message ?? 'invalid'}`
+      return `${at}: ${e.message}`
   }
 }
 
+const describeRange = (s: { minimum?: number; maximum?: number }) =>
+  s.minimum !== undefined && s.maximum !== undefined
+    ? ` from ${s.minimum} to ${s.maximum}`
+    : s.minimum !== undefined
+      ? ` of at least ${s.minimum}`
+      : s.maximum !== undefined
+        ? ` of at most ${s.maximum}`
+        : ''
+
+/** The line of the node at `path` (of its key, for an unknown key: that is what to delete or fix). */
 function locate(
   doc: Document,
   lc: LineCounter,
   path: string[],
-  unknownKey?: string,
+  atKey: boolean,
 ): { line?: number; col?: number } {
   let node: Node | null | undefined = doc.contents as Node | null
   let best: Node | null | undefined = node
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value) === seg)
       node = pair?.value as Node | undefined
       if (pair?.key) best = pair.key as Node
+      if (atKey && i === path.length - 1) break
     } else if (isSeq(node)) {
       node = node.items[Number(seg)] as Node | undefined
     } else break
     if (node) best = node
   }
-  if (unknownKey && isMap(node)) {
-    const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value) === unknownKey)
-    if (pair?.key) best = pair.key as Node
-  }
   const offset = best?.range?.[0]
   if (offset === undefined) return {}
   const pos = lc.linePos(offset)
   return { line: pos.line, col: pos.col }
-}
-
-const get = (o: unknown, key: string): Record<string, unknown> =>
-  o && typeof o === 'object' && key in o
-    ? ((o as Record<string, unknown>)[key] as Record<string, unknown>)
-    : {}
-const strOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined)
-const ms = (v: unknown, fallback: string): number => parseDuration(strOf(v) ?? fallback) ?? 0
-const truthy = (v: string | undefined) =>
-  v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
-const fileExists = (p: string | undefined) => !!p && existsSync(p)
-
-/** Applies defaults and env vars to validated raw config. Pure but for existence checks of env-named files. */
-export function resolveConfig(raw: RawConfig, opts: LoadOptions & { file?: string } = {}): ResolvedConfig {
-  const env = opts.env ?? process.env
-  const base = opts.file ? resolve(opts.file, '..') : (opts.cwd ?? process.cwd())
-  const abs = (p: string | undefined) => (p === undefined ? undefined : isAbsolute(p) ? p : resolve(base, p))
-  const pipeline = get(raw, 'pipeline')
-  const vault = get(raw, 'vault')
-  const auth = get(vault, 'auth')
-  const aws = get(raw, 'aws')
-  const gcp = get(raw, 'gcp')
-  const azure = get(raw, 'azure')
-  const kube = get(raw, 'kubernetes')
-  const thresholds = get(raw, 'thresholds')
-  const manifests = (opts.manifests ?? []).map((m) => resolve(opts.cwd ?? process.cwd(), m))
-
-  const pipelineConfig = abs(strOf(pipeline.config))
-  const envFiles = Array.isArray(pipeline.envFiles)
-    ? (pipeline.envFiles as string[]).map((f) => abs(f) as string)
-    : []
-  const vaultAddress = strOf(vault.address) ?? strOf(env.VAULT_ADDR)
-  const agentConfig = abs(strOf(vault.agentConfig))
-  const kubeconfig = abs(strOf(kube.kubeconfig)) ?? strOf(env.KUBECONFIG)?.split(':')[0]
-  const gcpCreds = abs(strOf(gcp.credentialsFile)) ?? strOf(env.GOOGLE_APPLICATION_CREDENTIALS)
-
-  return {
-    file: opts.file,
-    environment: strOf(raw.environment),
-    pipeline: {
-      config: pipelineConfig ?? DEFAULT_PIPELINE_CONFIG,
-      envFiles,
-      maxStalenessMs: ms(pipeline.maxStaleness, DEFAULT_MAX_STALENESS),
-      explicit: pipelineConfig !== undefined || envFiles.length > 0,
-    },
-    vault: {
-      configured: 'vault' in raw || !!vaultAddress || !!agentConfig,
-      address: vaultAddress,
-      caCert: abs(strOf(vault.caCert)) ?? strOf(env.VAULT_CACERT),
-      skipVerify: vault.skipVerify === true || truthy(env.VAULT_SKIP_VERIFY),
-      namespace: strOf(vault.namespace) ?? strOf(env.VAULT_NAMESPACE),
-      token: strOf(env.VAULT_TOKEN),
-      auth: {
-        method: auth.method as ResolvedConfig['vault']['auth']['method'],
-        role: strOf(auth.role),
-        mount: strOf(auth.mount),
-        jwtPath: abs(strOf(auth.jwtPath)),
-        tokenFile: abs(strOf(auth.tokenFile)),
-        roleIdFile: abs(strOf(auth.roleIdFile)),
-        secretIdFile: abs(strOf(auth.secretIdFile)),
-      },
-      agentConfig,
-      agentPidFile: abs(strOf(vault.agentPidFile)),
-      secrets: ((vault.secrets as { path: string; keys?: string[] }[] | undefined) ?? []).map((s) => ({
-        path: s.path,
-        keys: s.keys ?? [],
-      })),
-    },
-    aws: {
-      configured:
-        'aws' in raw ||
-        !!env.AWS_ACCESS_KEY_ID ||
-        !!env.AWS_PROFILE ||
-        (!!env.AWS_ROLE_ARN && !!env.AWS_WEB_IDENTITY_TOKEN_FILE) ||
-        !!env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
-        !!env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
-      region: strOf(aws.region) ?? strOf(env.AWS_REGION) ?? strOf(env.AWS_DEFAULT_REGION),
-      profile: strOf(aws.profile) ?? strOf(env.AWS_PROFILE),
-      endpoint: strOf(aws.endpoint),
-      expectRoleArn: strOf(aws.expectRoleArn),
-      maxRotationDays: typeof aws.maxRotationDays === 'number' ? aws.maxRotationDays : 30,
-      secrets: ((aws.secrets as { id: string; keys?: string[] }[] | undefined) ?? []).map((s) => ({
-        id: s.id,
-        keys: s.keys ?? [],
-      })),
-    },
-    gcp: {
-      // A credentials path that is set but missing is a finding of gcp.credentials, not a reason to stay silent.
-      configured: 'gcp' in raw || !!gcpCreds || !!env.GOOGLE_CLOUD_PROJECT,
-      project: strOf(gcp.project) ?? strOf(env.GOOGLE_CLOUD_PROJECT),
-      endpoint: strOf(gcp.endpoint),
-      credentialsFile: gcpCreds,
-      secrets: ((gcp.secrets as { name: string; keys?: string[] }[] | undefined) ?? []).map((s) => ({
-        name: s.name,
-        keys: s.keys ?? [],
-      })),
-    },
-    azure: {
-      configured:
-        'azure' in raw ||
-        (!!env.AZURE_CLIENT_ID && !!env.AZURE_TENANT_ID && !!env.AZURE_FEDERATED_TOKEN_FILE),
-      vaultUrl: strOf(azure.vaultUrl),
-      clientId: strOf(azure.clientId) ?? strOf(env.AZURE_CLIENT_ID),
-      tenantId: strOf(azure.tenantId) ?? strOf(env.AZURE_TENANT_ID),
-      federatedTokenFile: strOf(env.AZURE_FEDERATED_TOKEN_FILE),
-      authorityHost: strOf(azure.authorityHost) ?? strOf(env.AZURE_AUTHORITY_HOST),
-      maxRetries: typeof azure.maxRetries === 'number' ? azure.maxRetries : undefined,
-      caCert: abs(strOf(azure.caCert)),
-      secrets: ((azure.secrets as { name: string; keys?: string[] }[] | undefined) ?? []).map((s) => ({
-        name: s.name,
-        keys: s.keys ?? [],
-      })),
-    },
-    kubernetes: {
-      configured:
-        'kubernetes' in raw ||
-        fileExists(kubeconfig) ||
-        !!env.KUBERNETES_SERVICE_HOST ||
-        manifests.length > 0,
-      context: strOf(kube.context),
-      kubeconfig,
-      namespace: strOf(kube.namespace) ?? strOf(env.POD_NAMESPACE) ?? 'expanso-system',
-      deployment: strOf(kube.deployment),
-      selector: strOf(kube.selector),
-      manifests,
-    },
-    ignore: ((raw.ignore as IgnoreEntry[] | undefined) ?? []).map((i) => ({
-      check: i.check,
-      reason: i.reason,
-      until: i.until === undefined ? undefined : String(i.until),
-    })),
-    thresholds: {
-      latencyP95Ms: ms(thresholds.latencyP95, '500ms'),
-      latencySamples: typeof thresholds.latencySamples === 'number' ? thresholds.latencySamples : 5,
-      tokenMinTtlMs: ms(thresholds.tokenMinTtl, '10m'),
-      certMinValidityMs: ms(thresholds.certMinValidity, '14d'),
-      clockSkewWarnMs: ms(thresholds.clockSkewWarn, '30s'),
-      clockSkewFailMs: ms(thresholds.clockSkewFail, '5m'),
-    },
-  }
-}
-
-/** A resolved config for tests and the harness: zero-config with nothing from the environment. */
-export function defaultConfig(raw: RawConfig = {}, opts: LoadOptions = {}): ResolvedConfig {
-  return resolveConfig(raw, { env: {}, cwd: '/', ...opts })
 }

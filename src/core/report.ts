@@ -1,6 +1,6 @@
 // The one result model every format renders. Renderers are pure functions of a Report, so counts and the
 // verdict agree everywhere. JSON shape: CONTRACT §6 (schema/report.schema.json).
-import type { Category, Item, Location, ProviderId, Severity, SkipReason, Status, Symptom } from './check.js'
+import type { Category, Item, Location, Severity, SkipReason, Status, Symptom } from './check.js'
 import type { Identity } from './recorder.js'
 
 export const SCHEMA_VERSION = 1
@@ -28,7 +28,7 @@ export interface FindingResult {
 export interface CheckResult {
   readonly id: string
   readonly title: string
-  readonly provider: ProviderId
+  readonly provider: string
   readonly category: Category
   readonly severity: Severity
   readonly status: Status
@@ -54,9 +54,17 @@ export interface ExpiredIgnore {
   readonly until: string
 }
 
+/** A provider the report covers, as the registry names it (renderers head its checks with the title). */
+export interface ProviderRef {
+  readonly id: string
+  readonly title: string
+}
+
 export interface Report {
   readonly schemaVersion: typeof SCHEMA_VERSION
   readonly tool: { readonly name: 'edge-secrets'; readonly version: string }
+  /** The providers of the run in registry order; a saved report re-renders with its own titles. */
+  readonly providers?: readonly ProviderRef[]
   readonly startedAt: string
   readonly durationMs: number
   readonly summary: Summary
@@ -75,7 +83,6 @@ export type FailOn = 'fail' | 'warn' | 'never'
 const STATUS_RANK: Record<Status, number> = { fail: 4, error: 3, warn: 2, pass: 1, skip: 0 }
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 }
 
-export const worseStatus = (a: Status, b: Status): Status => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a)
 export const statusRank = (s: Status): number => STATUS_RANK[s]
 export const severityRank = (s: Severity): number => SEVERITY_RANK[s]
 
@@ -85,23 +92,35 @@ export function summarize(checks: readonly CheckResult[]): Summary {
   return s
 }
 
-/** CONTRACT §1: 1 when the gate trips, 3 when incomplete, 0 otherwise; `never` turns 1 and 3 into 0. */
+/** Nothing passed, warned or failed: a gate that passes on that would be a false green. */
+export const nothingChecked = (summary: Summary): boolean =>
+  summary.pass + summary.warn + summary.fail + summary.error === 0
+
+/**
+ * CONTRACT §1: 1 when the gate trips, 3 when incomplete (a check ended `error`, or nothing was checked at
+ * all), 0 otherwise; `never` turns 1 and 3 into 0.
+ */
 export function exitCodeFor(summary: Summary, failOn: FailOn): 0 | 1 | 3 {
   if (failOn === 'never') return 0
   if (summary.fail > 0 || (failOn === 'warn' && summary.warn > 0)) return 1
-  if (summary.error > 0) return 3
+  if (summary.error > 0 || nothingChecked(summary)) return 3
   return 0
 }
 
-export type Verdict = 'healthy' | 'warnings' | 'failing' | 'incomplete'
+export type Verdict = 'healthy' | 'warnings' | 'failing' | 'incomplete' | 'nothing-checked'
 
 /** The one-word verdict every format shows; it follows the counts, never the exit code's gate. */
 export function verdictOf(summary: Summary): Verdict {
   if (summary.fail > 0) return 'failing'
   if (summary.error > 0) return 'incomplete'
   if (summary.warn > 0) return 'warnings'
+  if (nothingChecked(summary)) return 'nothing-checked'
   return 'healthy'
 }
+
+/** A provider's title as the report names it (an older report without `providers`: its id). */
+export const providerTitle = (report: Pick<Report, 'providers'>, id: string): string =>
+  report.providers?.find((p) => p.id === id)?.title ?? id
 
 /** Non-passing, non-skipped results, most severe first: what every format leads with. */
 export function problems(report: Report): CheckResult[] {
@@ -124,8 +143,11 @@ export function verdictLine(report: Report): string {
     `${s.pass} passed`,
     `${s.skip} skipped`,
   ]
+  const verdict = verdictOf(s)
+  if (verdict === 'nothing-checked')
+    return `NOTHING CHECKED — no check passed, warned or failed (${s.skip} skipped): nothing was verified (${(report.durationMs / 1000).toFixed(1)}s) → exit ${report.exitCode}`
   const word = { healthy: 'HEALTHY', warnings: 'WARNINGS', failing: 'FAILING', incomplete: 'INCOMPLETE' }[
-    verdictOf(s)
+    verdict
   ]
   return `${word} — ${parts.join(', ')} (${(report.durationMs / 1000).toFixed(1)}s) → exit ${report.exitCode}`
 }

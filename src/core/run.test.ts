@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { defineCheck, found, pass, skip, type Check } from './check.js'
-import { defaultConfig } from './config.js'
-import { ProviderError } from './provider.js'
+import { found, pass, skip, type Check } from './check.js'
+import { configLoader } from './config.js'
+import { defineProvider, ProviderError } from './provider.js'
 import { registerSecret } from './redact.js'
 import { exitCodeFor, summarize } from './report.js'
 import { globMatcher, runChecks, splitIgnores } from './run.js'
@@ -24,7 +24,27 @@ const base = {
 } as const
 
 const make = (id: string, run: Check['run'], extra: Partial<Check> = {}): Check =>
-  defineCheck({ ...base, id, run, ...extra } as Check)
+  ({ ...base, id, run, ...extra }) as Check
+
+// The runner knows providers only through the registry it is given: here, a node that is always there and a
+// vault that is never configured.
+const { defaultConfig } = configLoader({})
+const providers = [
+  defineProvider({
+    id: 'node',
+    title: 'Node',
+    configured: () => true,
+    notConfigured: '',
+    create: () => ({}),
+  }),
+  defineProvider({
+    id: 'vault',
+    title: 'HashiCorp Vault',
+    configured: () => false,
+    notConfigured: 'no Vault here',
+    create: () => ({}),
+  }),
+]
 
 const passes = (id: string, extra: Partial<Check> = {}) => make(id, async () => pass('fine'), extra)
 const fails = (id: string, extra: Partial<Check> = {}) =>
@@ -32,7 +52,7 @@ const fails = (id: string, extra: Partial<Check> = {}) =>
 const hangs = (id: string) => make(id, () => new Promise(() => {}))
 
 const run = (checks: Check[], opts: Partial<Parameters<typeof runChecks>[0]> = {}) =>
-  runChecks({ checks, config: defaultConfig(), env: {}, ...opts })
+  runChecks({ checks, providers, config: defaultConfig(), env: {}, ...opts })
 
 describe('runChecks', () => {
   it('reports pass, found, skip and a thrown error, in registry order', async () => {

@@ -1,33 +1,31 @@
 // The runner: orders checks by `needs`, runs the rest concurrently under a limit, gives each check a time
 // limit and the run a deadline through AbortSignal, isolates a throwing or hanging check as `error`, and
 // returns a Report in registry order. It never throws. Views (listr2, plain lines) subscribe to its events.
+// It knows providers only through the definitions it is given (src/providers/index.ts in the app).
 import picomatch from 'picomatch'
-import { lazyApis, providers } from '../providers/index.js'
-import { remedies, type RemedyId } from '../remedies.js'
-import { fill, type Check, type CheckContext, type Outcome, type Severity, type SkipReason } from './check.js'
-import type { IgnoreEntry, ResolvedConfig } from './config-types.js'
+import type { AnyContext, Check, SkipReason } from './check.js'
+import type { CoreConfig, IgnoreEntry } from './config.js'
 import { formatDuration } from './duration.js'
-import { isProviderError, type ProviderSession } from './provider.js'
+import { RunAborted } from './net.js'
+import { isProviderError, lazyApis, type ProviderDefinition, type ProviderSession } from './provider.js'
 import { RunRecorder } from './recorder.js'
-import { redact } from './redact.js'
+import { errorResult, redactReport, skipResult, toResult } from './result.js'
 import {
   exitCodeFor,
   SCHEMA_VERSION,
-  severityRank,
-  statusRank,
   summarize,
   type CheckResult,
   type ExpiredIgnore,
   type FailOn,
-  type FindingResult,
-  type RemedyRef,
   type Report,
 } from './report.js'
 
 export interface RunOptions {
   /** The checks in scope (after --provider), in registry order. */
   readonly checks: readonly Check[]
-  readonly config: ResolvedConfig
+  /** The provider registry: configured-ness, not-configured texts, titles and the APIs checks get. */
+  readonly providers: readonly ProviderDefinition[]
+  readonly config: CoreConfig
   /** --only / --skip globs, already validated to match something. */
   readonly only?: readonly string[]
   readonly skip?: readonly string[]
@@ -36,18 +34,20 @@ export interface RunOptions {
   readonly deadlineMs?: number
   readonly offline?: boolean
   readonly failOn?: FailOn
-  /** SIGINT: aborting it ends the run with a partial report. */
+  /** SIGINT, SIGTERM, SIGHUP: aborting it ends the run with a partial report. */
   readonly signal?: AbortSignal
   readonly env?: NodeJS.ProcessEnv
   readonly now?: () => Date
   readonly version?: string
-  /** For tests: replaces the provider APIs the checks see. */
-  readonly apis?: Partial<CheckContext>
+  /** For tests: replaces provider APIs by id (`{ vault: fakeVault() }`). */
+  readonly apis?: Readonly<Record<string, unknown>>
   readonly onStart?: (check: Check) => void
   readonly onResult?: (result: CheckResult) => void
 }
 
 export const DEFAULTS = { concurrency: 8, timeoutMs: 5_000, deadlineMs: 30_000 } as const
+/** setTimeout's ceiling: a longer --timeout or --deadline would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647
 
 /** Globs over check ids; `vault` alone means `vault.*`. */
 export function globMatcher(globs: readonly string[]): (id: string) => boolean {
@@ -66,28 +66,80 @@ export function splitIgnores(entries: readonly IgnoreEntry[], now: Date) {
   return { active, expired }
 }
 
-class Deadline extends Error {
-  constructor(readonly why: string) {
-    super(why)
+/** --only/--skip decide what is reported; the checks a selected check needs run too. */
+function selection(opts: RunOptions) {
+  const byId = new Map(opts.checks.map((c) => [c.id, c]))
+  const onlyM = opts.only?.length ? globMatcher(opts.only) : () => true
+  const skipM = opts.skip?.length ? globMatcher(opts.skip) : () => false
+  const selected = new Set(opts.checks.filter((c) => onlyM(c.id) && !skipM(c.id)).map((c) => c.id))
+  const toRun = new Set<string>()
+  const addWithNeeds = (id: string) => {
+    if (toRun.has(id) || !byId.has(id)) return
+    toRun.add(id)
+    for (const n of byId.get(id)?.needs ?? []) addWithNeeds(n)
   }
+  for (const id of selected) addWithNeeds(id)
+  return { byId, selected, toRun }
+}
+
+/** A FIFO limiter: at most `n` checks in flight. */
+function limiter(n: number) {
+  let inFlight = 0
+  const waiters: (() => void)[] = []
+  return {
+    acquire: () =>
+      inFlight < n
+        ? (inFlight++, Promise.resolve())
+        : new Promise<void>((resolve) => waiters.push(() => (inFlight++, resolve()))),
+    release: () => {
+      inFlight--
+      waiters.shift()?.()
+    },
+  }
+}
+
+const reasonOf = (signal: AbortSignal) =>
+  signal.reason instanceof RunAborted ? signal.reason.why : 'the run was cancelled'
+
+const base = (check: Check) => ({
+  id: check.id,
+  title: check.title,
+  provider: check.provider,
+  category: check.category,
+  durationMs: 0,
+})
+
+/** What a thrown error becomes: the deadline's or timeout's `error`, a provider's, or a crash. */
+function thrownResult(check: Check, e: unknown, signal: AbortSignal, durationMs: number): CheckResult {
+  const b = { ...base(check), durationMs }
+  if (e instanceof RunAborted) return errorResult(b, `could not finish: ${e.why}`)
+  if (signal.aborted && signal.reason instanceof RunAborted)
+    return errorResult(b, `could not finish: ${signal.reason.why}`)
+  if (isProviderError(e)) {
+    const facts = Object.entries(e.facts)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}: ${v}`)
+    return errorResult(b, `${e.provider}: ${e.message}`, facts)
+  }
+  const err = e as Error
+  return errorResult(b, `check crashed: ${err?.message ?? String(e)}`)
 }
 
 export async function runChecks(opts: RunOptions): Promise<Report> {
   const now = opts.now ?? (() => new Date())
   const startedAt = now()
   const t0 = performance.now()
-  const concurrency = Math.max(1, opts.concurrency ?? DEFAULTS.concurrency)
-  const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs
-  const deadlineMs = opts.deadlineMs ?? DEFAULTS.deadlineMs
+  const timeoutMs = Math.min(opts.timeoutMs ?? DEFAULTS.timeoutMs, MAX_TIMER_MS)
+  const deadlineMs = Math.min(opts.deadlineMs ?? DEFAULTS.deadlineMs, MAX_TIMER_MS)
   const offline = opts.offline ?? false
   const recorder = new RunRecorder()
 
   const runController = new AbortController()
   const deadlineTimer = setTimeout(
-    () => runController.abort(new Deadline(`the run's deadline (${formatDuration(deadlineMs)}) passed`)),
+    () => runController.abort(new RunAborted(`the run's deadline (${formatDuration(deadlineMs)}) passed`)),
     deadlineMs,
   )
-  const onInterrupt = () => runController.abort(new Deadline('the run was interrupted'))
+  const onInterrupt = () => runController.abort(new RunAborted('the run was interrupted'))
   if (opts.signal?.aborted) onInterrupt()
   opts.signal?.addEventListener('abort', onInterrupt, { once: true })
 
@@ -100,44 +152,17 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     now,
     env: opts.env ?? process.env,
   }
-  const apis = lazyApis(session)
-
-  // Selection: --only/--skip decide what is reported; the checks a selected check needs run too.
-  const byId = new Map(opts.checks.map((c) => [c.id, c]))
-  const onlyM = opts.only?.length ? globMatcher(opts.only) : () => true
-  const skipM = opts.skip?.length ? globMatcher(opts.skip) : () => false
-  const selected = new Set(opts.checks.filter((c) => onlyM(c.id) && !skipM(c.id)).map((c) => c.id))
-  const toRun = new Set<string>()
-  const addWithNeeds = (id: string) => {
-    if (toRun.has(id) || !byId.has(id)) return
-    toRun.add(id)
-    for (const n of byId.get(id)?.needs ?? []) addWithNeeds(n)
-  }
-  for (const id of selected) addWithNeeds(id)
-
+  const api = lazyApis(opts.providers, session)
+  const providerOf = (id: string) => opts.providers.find((p) => p.id === id)
+  const { byId, selected, toRun } = selection(opts)
   const { active: ignores, expired } = splitIgnores(opts.config.ignore, now())
   const ignoreFor = (id: string) => ignores.find((e) => globMatcher([e.check])(id))
-
-  const results = new Map<string, CheckResult>()
   const settled = new Map<string, Promise<CheckResult>>()
+  const slots = limiter(Math.max(1, opts.concurrency ?? DEFAULTS.concurrency))
 
   const finish = (r: CheckResult): CheckResult => {
-    const safe = { ...r, summary: redact(r.summary), details: r.details?.map(redact) }
-    results.set(r.id, safe)
-    opts.onResult?.(safe)
-    return safe
-  }
-
-  // Concurrency limiter: a FIFO of waiters.
-  let inFlight = 0
-  const waiters: (() => void)[] = []
-  const acquire = () =>
-    inFlight < concurrency
-      ? (inFlight++, Promise.resolve())
-      : new Promise<void>((resolve) => waiters.push(() => (inFlight++, resolve())))
-  const release = () => {
-    inFlight--
-    waiters.shift()?.()
+    opts.onResult?.(r)
+    return r
   }
 
   const preSkip = (check: Check): { reason: SkipReason; detail: string } | undefined => {
@@ -145,101 +170,76 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     const ig = ignoreFor(check.id)
     if (ig && selected.has(check.id))
       return { reason: 'ignored', detail: `${ig.reason}${ig.until ? ` (until ${ig.until})` : ''}` }
-    if (!providers[check.provider].configured(opts.config))
-      return { reason: 'not-configured', detail: notConfiguredDetail(check.provider) }
+    const provider = providerOf(check.provider)
+    if (!provider?.configured(opts.config as never))
+      return {
+        reason: 'not-configured',
+        detail: provider?.notConfigured ?? `${check.provider} is not configured`,
+      }
     const network = typeof check.network === 'function' ? check.network(opts.config) : check.network
     if (offline && network) return { reason: 'offline', detail: 'needs the network; --offline is set' }
     return undefined
   }
 
-  const base = (check: Check) => ({
-    id: check.id,
-    title: check.title,
-    provider: check.provider,
-    category: check.category,
-  })
-
-  const skipResult = (check: Check, reason: SkipReason, detail: string): CheckResult => ({
-    ...base(check),
-    severity: 'info',
-    status: 'skip',
-    summary: detail,
-    remedies: [],
-    durationMs: 0,
-    skipReason: reason,
-    skipDetail: detail,
-  })
-
-  const errorResult = (
-    check: Check,
-    summary: string,
-    durationMs: number,
-    details?: string[],
-  ): CheckResult => ({
-    ...base(check),
-    severity: 'high',
-    status: 'error',
-    summary,
-    details,
-    remedies: [],
-    durationMs,
-  })
-
-  const execute = async (check: Check): Promise<CheckResult> => {
-    const pre = preSkip(check)
-    if (pre) return finish(skipResult(check, pre.reason, pre.detail))
+  /** A failed need makes this check `skip: dependency-failed`, naming it: one root cause, not a cascade. */
+  const failedNeed = async (check: Check): Promise<string | undefined> => {
     for (const need of check.needs ?? []) {
       const dep = settled.get(need)
       if (!dep) continue // not in scope (another provider filtered by --provider)
       const r = await dep
-      if (r.status !== 'pass' && r.status !== 'warn') {
-        const why = r.status === 'skip' ? `skip: ${r.skipReason}` : r.status
-        return finish(skipResult(check, 'dependency-failed', `${need} did not pass (${why})`))
-      }
+      if (r.status !== 'pass' && r.status !== 'warn')
+        return `${need} did not pass (${r.status === 'skip' ? `skip: ${r.skipReason}` : r.status})`
     }
+    return undefined
+  }
+
+  /** The context a check sees: its own provider's API and the node's, both lazy (an SDK loads on first use). */
+  const contextFor = (check: Check, signal: AbortSignal): AnyContext => {
+    const ctx: Record<string, unknown> = { config: opts.config, signal, now, offline, recorder }
+    for (const id of new Set([check.provider, 'node']))
+      Object.defineProperty(ctx, id, { get: () => opts.apis?.[id] ?? api(id), enumerable: true })
+    return ctx as unknown as AnyContext
+  }
+
+  const attempt = async (check: Check): Promise<CheckResult> => {
+    await slots.acquire()
+    const started = performance.now()
+    const elapsed = () => Math.round(performance.now() - started)
+    const own = new AbortController()
+    const timer = setTimeout(
+      () => own.abort(new RunAborted(`no answer within ${formatDuration(timeoutMs)} (--timeout)`)),
+      timeoutMs,
+    )
+    const signal = AbortSignal.any([runController.signal, own.signal])
+    try {
+      if (signal.aborted) return errorResult(base(check), `not run: ${reasonOf(signal)}`)
+      opts.onStart?.(check)
+      const aborted = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      )
+      aborted.catch(() => {})
+      const outcome = await Promise.race([check.run(contextFor(check, signal)), aborted])
+      return toResult(check, outcome, elapsed())
+    } catch (e) {
+      return thrownResult(check, e, signal, elapsed())
+    } finally {
+      clearTimeout(timer)
+      slots.release()
+    }
+  }
+
+  const execute = async (check: Check): Promise<CheckResult> => {
+    const pre = preSkip(check)
+    if (pre) return finish(skipResult(base(check), pre.reason, pre.detail))
+    const why = await failedNeed(check)
+    if (why) return finish(skipResult(base(check), 'dependency-failed', why))
     if (check.runsLast)
       await Promise.allSettled(
         [...settled.entries()].filter(([id]) => !byId.get(id)?.runsLast).map(([, p]) => p),
       )
     if (runController.signal.aborted)
-      return finish(errorResult(check, `not run: ${reasonOf(runController.signal)}`, 0))
-    await acquire()
-    const started = performance.now()
-    const elapsed = () => Math.round(performance.now() - started)
-    const checkController = new AbortController()
-    const timer = setTimeout(
-      () => checkController.abort(new Deadline(`no answer within ${formatDuration(timeoutMs)} (--timeout)`)),
-      timeoutMs,
-    )
-    const signal = AbortSignal.any([runController.signal, checkController.signal])
-    try {
-      if (signal.aborted) return finish(errorResult(check, `not run: ${reasonOf(signal)}`, 0))
-      opts.onStart?.(check)
-      const ctx = makeContext(apis, opts.apis, { config: opts.config, signal, now, offline, recorder })
-      const aborted = new Promise<never>((_, reject) =>
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
-      )
-      aborted.catch(() => {})
-      const outcome = await Promise.race([check.run(ctx), aborted])
-      return finish(toResult(check, outcome, elapsed()))
-    } catch (e) {
-      if (e instanceof Deadline) return finish(errorResult(check, `could not finish: ${e.why}`, elapsed()))
-      if (signal.aborted && signal.reason instanceof Deadline)
-        return finish(errorResult(check, `could not finish: ${signal.reason.why}`, elapsed()))
-      if (isProviderError(e)) {
-        const facts = Object.entries(e.facts)
-          .filter(([, v]) => v !== undefined && v !== '')
-          .map(([k, v]) => `${k}: ${v}`)
-        return finish(
-          errorResult(check, `${e.provider}: ${e.message}`, elapsed(), facts.length ? facts : undefined),
-        )
-      }
-      const err = e as Error
-      return finish(errorResult(check, `check crashed: ${err?.message ?? String(e)}`, elapsed()))
-    } finally {
-      clearTimeout(timer)
-      release()
-    }
+      return finish(errorResult(base(check), `not run: ${reasonOf(runController.signal)}`))
+    return finish(await attempt(check))
   }
 
   // Start in registry order; `needs` waits on promises, so order only breaks ties.
@@ -248,16 +248,19 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
       check.id,
       Promise.resolve().then(() => execute(check)),
     )
-  await Promise.all(settled.values())
+  const results = new Map<string, CheckResult>()
+  for (const [id, p] of settled) results.set(id, await p)
   clearTimeout(deadlineTimer)
   opts.signal?.removeEventListener('abort', onInterrupt)
 
   const reported = opts.checks.map((c) => results.get(c.id) as CheckResult)
   const summary = summarize(reported)
   const failOn = opts.failOn ?? 'fail'
-  return {
+  const inReport = new Set(reported.map((c) => c.provider))
+  return redactReport({
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'edge-secrets', version: opts.version ?? '0.0.0' },
+    providers: opts.providers.filter((p) => inReport.has(p.id)).map((p) => ({ id: p.id, title: p.title })),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     summary,
@@ -267,148 +270,5 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     checks: reported,
     ...(expired.length ? { expiredIgnores: expired } : {}),
     ...(opts.signal?.aborted ? { interrupted: true } : {}),
-  }
-}
-
-/** The context a check sees: provider APIs stay lazy getters (an SDK loads only when a check touches it). */
-function makeContext(
-  apis: ReturnType<typeof lazyApis>,
-  overrides: Partial<CheckContext> | undefined,
-  own: Pick<CheckContext, 'config' | 'signal' | 'now' | 'offline' | 'recorder'>,
-): CheckContext {
-  const ctx = { ...own } as Record<string, unknown>
-  for (const k of ['node', 'vault', 'aws', 'kubernetes', 'gcp', 'azure'] as const) {
-    const fake = overrides?.[k]
-    Object.defineProperty(ctx, k, { get: () => fake ?? apis[k], enumerable: true })
-  }
-  return ctx as unknown as CheckContext
-}
-
-const reasonOf = (signal: AbortSignal) =>
-  signal.reason instanceof Deadline ? signal.reason.why : 'the run was cancelled'
-
-function notConfiguredDetail(provider: string): string {
-  switch (provider) {
-    case 'vault':
-      return 'no Vault here: set vault.address (or VAULT_ADDR) or vault.agentConfig'
-    case 'aws':
-      return 'no AWS here: add an aws: section or AWS credentials to the environment'
-    case 'gcp':
-      return 'no Google Cloud here: add a gcp: section, GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_CLOUD_PROJECT'
-    case 'azure':
-      return 'no Azure here: add an azure: section or the workload identity variables (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE)'
-    case 'kubernetes':
-      return 'no cluster here: add a kubernetes: section, KUBECONFIG, run in a pod, or pass --manifests'
-    default:
-      return `${provider} is not configured`
-  }
-}
-
-const remedyRef = (id: RemedyId, commands?: readonly string[]): RemedyRef => {
-  const r = remedies[id]
-  return {
-    id,
-    title: r.title,
-    source: r.source,
-    section: r.section,
-    ...(commands?.length ? { commands: commands.map(redact) } : {}),
-  }
-}
-
-/** Turns what `run` returned into the result every format renders. */
-export function toResult(
-  check: Check,
-  outcome: Outcome | readonly Outcome[],
-  durationMs: number,
-): CheckResult {
-  const outcomes = Array.isArray(outcome) ? (outcome as readonly Outcome[]) : [outcome as Outcome]
-  const base = {
-    id: check.id,
-    title: check.title,
-    provider: check.provider,
-    category: check.category,
-    durationMs,
-  }
-  const finds = outcomes.filter((o) => o.kind === 'found')
-  if (finds.length) {
-    const findings: FindingResult[] = finds.map((o) => {
-      const spec = check.findings[o.finding]
-      if (!spec) throw new Error(`${check.id} returned undeclared finding "${o.finding}"`)
-      return {
-        key: o.finding,
-        status: spec.status,
-        severity: spec.severity,
-        message: redact(fill(spec.message, o.vars)),
-        ...(spec.symptom ? { symptom: spec.symptom } : {}),
-        remedies: spec.remedies.map((id) => remedyRef(id, o.commands?.[id])),
-        ...(o.items?.length
-          ? {
-              items: o.items.map((i) => ({
-                ...i,
-                name: redact(i.name),
-                detail: i.detail && redact(i.detail),
-              })),
-            }
-          : {}),
-        ...(o.location ? { location: o.location } : {}),
-      }
-    })
-    findings.sort(
-      (a, b) =>
-        statusRank(b.status) - statusRank(a.status) || severityRank(b.severity) - severityRank(a.severity),
-    )
-    const worst = findings[0] as FindingResult
-    const details = finds.flatMap((o) => [
-      ...(o.details ?? []),
-      ...(o.items ?? []).map((i) => `${i.name}${i.detail ? `: ${i.detail}` : ''}`),
-    ])
-    const allRemedies: RemedyRef[] = []
-    for (const f of findings)
-      for (const r of f.remedies) {
-        const prior = allRemedies.find((x) => x.id === r.id)
-        if (!prior) {
-          allRemedies.push(r)
-        } else if (r.commands?.length) {
-          const idx = allRemedies.indexOf(prior)
-          allRemedies[idx] = { ...prior, commands: [...new Set([...(prior.commands ?? []), ...r.commands])] }
-        }
-      }
-    const summary =
-      findings.length === 1
-        ? worst.message
-        : `${worst.message} (+${findings.length - 1} more finding${findings.length > 2 ? 's' : ''})`
-    return {
-      ...base,
-      severity: worst.severity as Severity,
-      status: worst.status,
-      summary,
-      ...(details.length ? { details } : {}),
-      ...(worst.symptom ? { symptom: worst.symptom } : {}),
-      remedies: allRemedies,
-      findings,
-      ...(worst.location ? { location: worst.location } : {}),
-    }
-  }
-  const skipped = outcomes.find((o) => o.kind === 'skip')
-  if (skipped && skipped.kind === 'skip')
-    return {
-      ...base,
-      severity: 'info',
-      status: 'skip',
-      summary: skipped.detail,
-      remedies: [],
-      skipReason: skipped.reason,
-      skipDetail: skipped.detail,
-    }
-  const passes = outcomes.filter((o) => o.kind === 'pass')
-  const details = passes.flatMap((o) => o.details ?? [])
-  const summaries = passes.map((o) => o.summary).filter((s): s is string => !!s)
-  return {
-    ...base,
-    severity: 'info',
-    status: 'pass',
-    summary: summaries.length ? summaries.join('; ') : check.title,
-    ...(details.length ? { details } : {}),
-    remedies: [],
-  }
+  })
 }

@@ -1,71 +1,41 @@
-// The provider registry. Provider modules are cheap to import: each loads its SDK with a dynamic
-// `import()` on first use, so building this map costs nothing at startup.
-import type { ResolvedConfig } from '../core/config-types.js'
-import type { ProviderDefinition, ProviderSession } from '../core/provider.js'
-import type { ProviderId } from '../core/check.js'
-import aws, { type AwsApi } from './aws.js'
-import azure, { type AzureApi } from './azure.js'
-import gcp, { type GcpApi } from './gcp.js'
-import kubernetes, { type KubernetesApi } from './kubernetes.js'
-import node, { type NodeApi } from './node.js'
-import vault, { type VaultApi } from './vault.js'
+// The provider registry: the one place a provider's facts live. Everything else derives from this list —
+// ProviderId, the titles and order of the report, the run context's APIs, the config sections, the
+// not-configured texts, the report schema's provider enum (test/registry.test.ts fails on drift) and the
+// scenario index. Adding a provider is its folder, its checks, its remedies and one line here.
+// Provider modules are cheap to import: each loads its SDK with a dynamic `import()` on first use.
+import type { CoreConfig } from '../core/config.js'
+import type { ConfigSection } from '../core/config.js'
+import type { ProviderDefinition } from '../core/provider.js'
+import aws from './aws/provider.js'
+import azure from './azure/provider.js'
+import gcp from './gcp/provider.js'
+import kubernetes from './kubernetes/provider.js'
+import node from './node/provider.js'
+import vault from './vault/provider.js'
 
-export interface ProviderApis {
-  readonly node: NodeApi
-  readonly vault: VaultApi
-  readonly aws: AwsApi
-  readonly kubernetes: KubernetesApi
-  readonly gcp: GcpApi
-  readonly azure: AzureApi
+export const registry = [node, vault, aws, kubernetes, gcp, azure] as const
+
+type Entry = (typeof registry)[number]
+export type ProviderId = Entry['id']
+
+/** Every provider's API, by id: what a check of that provider (and, for `node`, every check) is handed. */
+export type ProviderApis = { readonly [D in Entry as D['id']]: ReturnType<D['create']> }
+
+type SectionOf<D> = D extends { readonly config?: ConfigSection<infer S> } ? S : never
+
+/** The resolved config: the core part plus each provider's section under its id. */
+export type ResolvedConfig = CoreConfig & {
+  readonly [D in Entry as SectionOf<D> extends never ? never : D['id']]: SectionOf<D>
 }
 
-export const providers: { readonly [K in ProviderId]: ProviderDefinition<ProviderApis[K]> } = {
-  node,
-  vault,
-  aws,
-  kubernetes,
-  gcp,
-  azure,
-}
+export const providers: readonly ProviderDefinition[] = registry as unknown as readonly ProviderDefinition[]
+export const providerIds: readonly ProviderId[] = registry.map((p) => p.id)
+export const providerById = (id: string): ProviderDefinition | undefined => providers.find((p) => p.id === id)
 
-export const providerTitles: Record<ProviderId, string> = {
-  node: 'Node',
-  vault: 'HashiCorp Vault',
-  aws: 'AWS Secrets Manager',
-  kubernetes: 'Kubernetes',
-  gcp: 'Google Secret Manager',
-  azure: 'Azure Key Vault',
-}
+/** The check-id prefix of a provider (`k8s` for kubernetes). */
+export const checkPrefix = (id: string): string => providerById(id)?.checkPrefix ?? id
 
-export function isConfigured(id: ProviderId, config: ResolvedConfig): boolean {
-  return providers[id].configured(config)
-}
-
-/** The provider APIs of one run, each created on first access. */
-export function lazyApis(session: ProviderSession): ProviderApis {
-  const made = new Map<ProviderId, unknown>()
-  const get = <K extends ProviderId>(id: K): ProviderApis[K] => {
-    if (!made.has(id)) made.set(id, providers[id].create(session))
-    return made.get(id) as ProviderApis[K]
-  }
-  return {
-    get node() {
-      return get('node')
-    },
-    get vault() {
-      return get('vault')
-    },
-    get aws() {
-      return get('aws')
-    },
-    get kubernetes() {
-      return get('kubernetes')
-    },
-    get gcp() {
-      return get('gcp')
-    },
-    get azure() {
-      return get('azure')
-    },
-  }
-}
+/** Config sections by key, for the config loader. */
+export const configSections: Readonly<Record<string, ConfigSection<unknown>>> = Object.fromEntries(
+  providers.flatMap((p) => (p.config ? [[p.id, p.config]] : [])),
+)

@@ -1,10 +1,12 @@
 // The catalogue as data, text, markdown (docs/checks.md) and the runbooks `explain` prints. All of it comes
 // from the checks' declared findings and the remedy catalogue: nothing here runs a check.
 import { SYMPTOMS, type Check, type Symptom } from '../core/check.js'
-import { providerTitles } from '../providers/index.js'
 import { remedies, type RemedyId } from '../remedies.js'
 
 export { SYMPTOMS }
+
+/** How a provider is headed: the registry's title (the caller passes it; renderers import no provider). */
+export type TitleOf = (providerId: string) => string
 
 export function catalogJson(checks: readonly Check[]) {
   return {
@@ -31,13 +33,13 @@ export function catalogJson(checks: readonly Check[]) {
   }
 }
 
-export function catalogText(checks: readonly Check[]): string {
+export function catalogText(checks: readonly Check[], titleOf: TitleOf): string {
   const out: string[] = []
   let provider = ''
   for (const c of checks) {
     if (c.provider !== provider) {
       provider = c.provider
-      out.push('', providerTitles[c.provider])
+      out.push('', titleOf(c.provider))
     }
     const needs = c.needs?.length ? `  (needs ${c.needs.join(', ')})` : ''
     out.push(`  ${c.id.padEnd(30)} ${c.category.padEnd(15)} ${c.title}${needs}`)
@@ -52,7 +54,7 @@ export function catalogText(checks: readonly Check[]): string {
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 
 /** docs/checks.md: generated from the registry; a test fails when the committed file drifts. */
-export function catalogMarkdown(checks: readonly Check[]): string {
+export function catalogMarkdown(checks: readonly Check[], titleOf: TitleOf): string {
   const out: string[] = [
     '# Check catalogue',
     '',
@@ -63,7 +65,7 @@ export function catalogMarkdown(checks: readonly Check[]): string {
   for (const c of checks) {
     if (c.provider !== provider) {
       provider = c.provider
-      out.push(`## ${providerTitles[c.provider]}`, '')
+      out.push(`## ${titleOf(c.provider)}`, '')
     }
     out.push(`### \`${c.id}\` — ${c.title}`, '', c.description, '')
     out.push(

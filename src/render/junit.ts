@@ -1,7 +1,6 @@
 // `--format junit`: one testsuite per provider, one testcase per check, for CI test-report widgets.
 // fail → <failure>, error → <error>, skip → <skipped>, warn → a pass whose <system-out> carries the warning,
 // so warnings show in the report without turning the CI test step red.
-import { PROVIDERS, type ProviderId } from '../core/check.js'
 import {
   verdictLine,
   type CheckResult,
@@ -116,8 +115,9 @@ const countAttrs = (n: Counts) =>
   `tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}"`
 
 export function renderJunit(report: Report): string {
-  const byProvider = new Map<ProviderId, CheckResult[]>()
-  for (const p of PROVIDERS) byProvider.set(p, [])
+  // One suite per provider, in the report's provider order (a report without it: order of appearance).
+  const byProvider = new Map<string, CheckResult[]>()
+  for (const p of report.providers ?? []) byProvider.set(p.id, [])
   for (const c of report.checks) {
     const list = byProvider.get(c.provider) ?? []
     list.push(c)

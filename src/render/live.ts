@@ -3,9 +3,8 @@
 // never spinner frames. listr2 is only a view of the runner's events; it schedules nothing.
 import type { ChalkInstance } from 'chalk'
 import type { ListrTask } from 'listr2'
-import type { Check, ProviderId } from '../core/check.js'
+import type { Check } from '../core/check.js'
 import type { CheckResult } from '../core/report.js'
-import { providerTitles } from '../providers/index.js'
 import { checkLine, paint } from './text.js'
 
 export interface ProgressView {
@@ -39,6 +38,7 @@ export async function liveProgress(
   checks: readonly Check[],
   stream: NodeJS.WriteStream,
   color: ChalkInstance,
+  titleOf: (providerId: string) => string,
 ): Promise<ProgressView> {
   const { Listr, ProcessOutput } = await import('listr2')
   const pending = new Map<string, { resolve: (r: CheckResult) => void; promise: Promise<CheckResult> }>()
@@ -48,7 +48,7 @@ export async function liveProgress(
     const promise = new Promise<CheckResult>((r) => (resolve = r))
     pending.set(c.id, { resolve, promise })
   }
-  const groups = new Map<ProviderId, Check[]>()
+  const groups = new Map<string, Check[]>()
   for (const c of checks) groups.set(c.provider, [...(groups.get(c.provider) ?? []), c])
 
   const subtask = (check: Check): ListrTask => ({
@@ -75,7 +75,7 @@ export async function liveProgress(
   })
   const list = new Listr(
     [...groups].map(([provider, group]): ListrTask => ({
-      title: providerTitles[provider],
+      title: titleOf(provider),
       task: (_ctx, task) => task.newListr(group.map(subtask), { concurrent: true, exitOnError: false }),
     })),
     {

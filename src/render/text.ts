@@ -2,8 +2,14 @@
 // with what was found, and where to read more. With --verbose, every check with its evidence.
 import type { ChalkInstance } from 'chalk'
 import type { Status } from '../core/check.js'
-import { problems, verdictLine, verdictOf, type CheckResult, type Report } from '../core/report.js'
-import { providerTitles } from '../providers/index.js'
+import {
+  problems,
+  providerTitle,
+  verdictLine,
+  verdictOf,
+  type CheckResult,
+  type Report,
+} from '../core/report.js'
 
 export const SYMBOL: Record<Status, string> = { pass: '✔', warn: '!', fail: '✖', error: '?', skip: '-' }
 export const WORD: Record<Status, string> = {
@@ -69,7 +75,7 @@ export function renderText(report: Report, opts: TextOptions): string {
     for (const r of report.checks) {
       if (r.provider !== provider) {
         provider = r.provider
-        out.push('', c.bold(providerTitles[r.provider]))
+        out.push('', c.bold(providerTitle(report, r.provider)))
       }
       out.push(`  ${paint(c, r.status, SYMBOL[r.status])} ${r.id.padEnd(28)} ${r.summary}`)
       for (const d of r.details ?? []) out.push(c.dim(`      ${d}`))
@@ -118,7 +124,13 @@ export function renderText(report: Report, opts: TextOptions): string {
   if (report.interrupted) out.push('', c.yellow('interrupted: this report is partial'))
   const v = verdictOf(report.summary)
   const status: Status =
-    v === 'failing' ? 'fail' : v === 'incomplete' ? 'error' : v === 'warnings' ? 'warn' : 'pass'
+    v === 'failing'
+      ? 'fail'
+      : v === 'incomplete' || v === 'nothing-checked'
+        ? 'error'
+        : v === 'warnings'
+          ? 'warn'
+          : 'pass'
   out.push('', paint(c, status, c.bold(verdictLine(report))))
   return out.join('\n').replace(/^\n/, '') + '\n'
 }

@@ -4,7 +4,7 @@
 // SelfSubjectReview, and `Status` bodies for 401/403/404 as research/wire-protocols.md §4 records them.
 // Writes are refused (403) and logged: the request log proves the doctor is read-only.
 import type { ServerResponse } from 'node:http'
-import { matchesSelector } from '../providers/kubernetes-model.js'
+import { matchesSelector } from '../providers/kubernetes/model.js'
 import { sendJson, sendText, startLoopbackServer, type LoopbackServer, type SimRequest } from './server.js'
 import { createCA, issueCertificate, type CertificateAuthority } from './tls.js'
 

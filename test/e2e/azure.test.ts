@@ -2,7 +2,7 @@
 // ids, the exit code, no canary secret value in any output, and a read-only request log.
 import { describe, expect, it } from 'vitest'
 import { AZURE_CANARY, azureScenarios } from '../../src/sandbox/scenarios/azure.js'
-import { validateReport } from '../../src/render/validate.js'
+import { validateReport } from '../helpers/validate-report.js'
 import { runScenario, scenarioMismatches } from '../helpers/cli.js'
 
 const AZURE_CHECKS = ['azure.credentials', 'azure.secret-access', 'azure.secret-expiry', 'azure.latency']

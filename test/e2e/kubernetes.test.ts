@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { KUBERNETES_CANARIES, kubernetesScenarios } from '../../src/sandbox/scenarios/kubernetes.js'
 import { GUARD_NO_SOCKET } from '../fixtures/kubernetes/paths.js'
+import { scenarioArgs } from '../../src/sandbox/scenario.js'
 import { runScenario, scenarioMismatches } from '../helpers/cli.js'
 
 const REVIEW = /^SelfSubject(Access)?Review$/
@@ -52,7 +53,7 @@ describe('manifests mode opens no socket', () => {
           'kubernetes',
           '--format',
           'sarif',
-          ...(p.instance.args ?? []),
+          ...scenarioArgs(p.instance.options),
         ],
         { env: { HOME: p.dir, NODE_OPTIONS: `--import ${guard} --import ${GUARD_NO_SOCKET}` }, cwd: p.dir },
       )
@@ -101,7 +102,7 @@ describe('kubernetes: no secret value or token reaches any output format', () =>
             '-o',
             file,
             '--verbose',
-            ...(p.instance.args ?? []),
+            ...scenarioArgs(p.instance.options),
           ],
           { env: { ...p.instance.env, HOME: p.dir, DEBUG: '*' }, cwd: p.dir },
         )

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Report } from '../../src/core/report.js'
 import { prepareScenario } from '../../src/sandbox/run-scenario.js'
-import type { Scenario } from '../../src/sandbox/scenario.js'
+import { scenarioArgs, type Scenario } from '../../src/sandbox/scenario.js'
 import type { RequestLogEntry } from '../../src/sandbox/server.js'
 import { SCRUBBED_ENV, testEnv } from './env.js'
 
@@ -88,7 +88,7 @@ export async function runScenario(
       ...scenario.providers.flatMap((p) => ['--provider', p]),
       '--format',
       'json',
-      ...(prepared.instance.args ?? []),
+      ...scenarioArgs(prepared.instance.options),
       ...extraArgs,
     ]
     const result = await runCli(args, {
@@ -135,7 +135,7 @@ export function scenarioMismatches(scenario: Scenario, report: Report): string[]
   }
   for (const c of report.checks) {
     if (c.id in scenario.expect) continue
-    if (!scenario.providers.includes(c.provider)) continue
+    if (!(scenario.providers as readonly string[]).includes(c.provider)) continue
     if (c.status !== 'pass' && c.status !== 'skip') out.push(`${c.id}: unexpected ${c.status} (${c.summary})`)
   }
   return out

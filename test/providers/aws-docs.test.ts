@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { RunRecorder } from '../../src/core/recorder.js'
-import { defaultConfig } from '../../src/core/config.js'
+import { defaultConfig } from '../../src/app/config.js'
+import type { ResolvedConfig } from '../../src/app/config.js'
 import type { ProviderSession } from '../../src/core/provider.js'
-import awsProvider from '../../src/providers/aws.js'
+import awsProvider from '../../src/providers/aws/provider.js'
 import {
   AWS_CANARIES,
   EDGE_KEY_ID,
@@ -53,7 +54,7 @@ function ctx() {
     { env: process.env },
   )
   const recorder = new RunRecorder()
-  const session: ProviderSession = {
+  const session: ProviderSession<ResolvedConfig> = {
     config,
     signal: new AbortController().signal,
     timeoutMs: 5000,

@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { defaultConfig } from '../../src/core/config.js'
+import { defaultConfig } from '../../src/app/config.js'
 import { ProviderError, type ProviderSession } from '../../src/core/provider.js'
+import type { ResolvedConfig } from '../../src/app/config.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact } from '../../src/core/redact.js'
-import awsProvider from '../../src/providers/aws.js'
+import awsProvider from '../../src/providers/aws/provider.js'
 import {
   AWS_CANARIES,
   AWS_READ_OPERATIONS,
@@ -46,7 +47,7 @@ function session(
   vi.stubEnv('AWS_SESSION_TOKEN', AWS_CANARIES.sessionToken)
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v)
   const recorder = new RunRecorder()
-  const s: ProviderSession = {
+  const s: ProviderSession<ResolvedConfig> = {
     config: defaultConfig({ aws: { secrets: [{ id: SECRET_NAME }], ...aws } }, { env: process.env }),
     signal: new AbortController().signal,
     timeoutMs,

@@ -5,11 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { defaultConfig } from '../../src/core/config.js'
+import { defaultConfig } from '../../src/app/config.js'
 import { isProviderError, type ProviderError } from '../../src/core/provider.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact } from '../../src/core/redact.js'
-import { createAzureApi, credentialPlan } from '../../src/providers/azure.js'
+import { createAzureApi, credentialPlan } from '../../src/providers/azure/provider.js'
 import {
   projectedServiceAccountToken,
   startAzureSimulator,

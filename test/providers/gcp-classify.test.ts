@@ -1,13 +1,14 @@
 // The gcp provider's pure parts: how SDK errors of both transports become ProviderError facts, and how a
 // payload becomes key states without its values.
 import { describe, expect, it } from 'vitest'
+import type { ResolvedConfig } from '../../src/app/config.js'
 import type { ProviderSession } from '../../src/core/provider.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact, resetRedactor } from '../../src/core/redact.js'
-import { defaultConfig } from '../../src/core/config.js'
-import { classifyApiError, describePayload } from '../../src/providers/gcp.js'
+import { defaultConfig } from '../../src/app/config.js'
+import { classifyApiError, describePayload } from '../../src/providers/gcp/provider.js'
 
-const session: ProviderSession = {
+const session: ProviderSession<ResolvedConfig> = {
   config: defaultConfig(),
   signal: new AbortController().signal,
   timeoutMs: 1000,

@@ -3,8 +3,9 @@
 // even when only the sources are at hand.
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resolveConfig } from '../../src/core/config.js'
+import { resolveConfig } from '../../src/app/config.js'
 import { parseDuration } from '../../src/core/duration.js'
+import { providers } from '../../src/providers/index.js'
 import { runChecks } from '../../src/core/run.js'
 import { gcpChecks } from '../../src/checks/gcp/index.js'
 import { GCP_CANARIES } from '../../src/sandbox/gcp.js'
@@ -27,10 +28,9 @@ describe('gcp scenarios (in-process)', () => {
         env,
         file: join(prepared.dir, 'edge-secrets.yaml'),
       })
-      const args = prepared.instance.args ?? []
-      const limit = args[args.indexOf('--timeout') + 1]
+      const limit = prepared.instance.options?.timeout
       const timeout = limit ? parseDuration(limit) : undefined
-      const report = await runChecks({ checks: gcpChecks, config, env, timeoutMs: timeout })
+      const report = await runChecks({ checks: gcpChecks, providers, config, env, timeoutMs: timeout })
       expect(scenarioMismatches(scenario, report)).toEqual([])
       expect(report.exitCode).toBe(scenario.exitCode)
       for (const canary of Object.values(GCP_CANARIES)) expect(JSON.stringify(report)).not.toContain(canary)

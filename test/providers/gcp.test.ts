@@ -5,11 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { defaultConfig, type RawConfig } from '../../src/core/config.js'
+import { defaultConfig, type RawConfig } from '../../src/app/config.js'
 import { isProviderError, type ProviderError, type ProviderSession } from '../../src/core/provider.js'
+import type { ResolvedConfig } from '../../src/app/config.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact, resetRedactor } from '../../src/core/redact.js'
-import gcpProvider from '../../src/providers/gcp.js'
+import gcpProvider from '../../src/providers/gcp/provider.js'
 import {
   ACCESSOR,
   VIEWER,
@@ -39,7 +40,7 @@ async function caught(p: Promise<unknown>): Promise<ProviderError> {
 
 function session(raw: RawConfig = {}, env: NodeJS.ProcessEnv = {}, timeoutMs = 2_000) {
   const recorder = new RunRecorder()
-  const s: ProviderSession = {
+  const s: ProviderSession<ResolvedConfig> = {
     config: defaultConfig({
       ...raw,
       gcp: { project: 'my-project', endpoint: sim.api.url, credentialsFile: keyFile, ...(raw.gcp as object) },

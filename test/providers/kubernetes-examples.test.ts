@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { defaultConfig } from '../../src/core/config.js'
+import { defaultConfig } from '../../src/app/config.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { kubernetesChecks } from '../../src/checks/kubernetes/index.js'
-import kubernetes from '../../src/providers/kubernetes.js'
+import kubernetes from '../../src/providers/kubernetes/provider.js'
 import { runCheck } from '../helpers/check-harness.js'
 import { EXAMPLES_DIR } from '../helpers/examples.js'
 

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { defaultConfig } from '../../src/core/config.js'
+import { defaultConfig } from '../../src/app/config.js'
 import { ProviderError } from '../../src/core/provider.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact } from '../../src/core/redact.js'
-import kubernetes, { type KubernetesApi } from '../../src/providers/kubernetes.js'
+import kubernetes, { type KubernetesApi } from '../../src/providers/kubernetes/provider.js'
 import { startKubeSim, type KubeSim, type KubeSimState } from '../../src/sandbox/kubernetes.js'
 import {
   CANARY,

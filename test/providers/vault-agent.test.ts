@@ -9,7 +9,7 @@ import {
   parseMode,
   parseTemplate,
   readAgentConfig,
-} from '../../src/providers/vault-agent.js'
+} from '../../src/providers/vault/agent-config.js'
 
 const EXAMPLES = EXAMPLES_DIR
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { config, fakeAws, NOW } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsCredentialReport } from '../../providers/aws.js'
+import type { AwsCredentialReport } from '../../providers/aws/provider.js'
 import check from './credentials.js'
 
 const run = (report: AwsCredentialReport) =>

@@ -1,6 +1,6 @@
-import { defineCheck, found, pass } from '../../core/check.js'
+import { defineCheck, found, pass } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import { roughDuration } from '../../providers/aws.js'
+import { roughDuration } from '../../providers/aws/provider.js'
 
 export default defineCheck({
   id: 'aws.credentials',

@@ -1,7 +1,7 @@
-import { defineCheck, found, pass } from '../../core/check.js'
+import { defineCheck, found, pass } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import { looksLikeNodeRole, parseArn, roleNameOf } from '../../providers/aws.js'
+import { looksLikeNodeRole, parseArn, roleNameOf } from '../../providers/aws/provider.js'
 
 const UNREACHABLE = new Set(['unreachable', 'dns', 'refused', 'timeout', 'tls', 'unavailable'])
 

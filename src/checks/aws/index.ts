@@ -9,7 +9,7 @@ import rotation from './rotation.js'
 import secretAccess from './secret-access.js'
 import secretKeys from './secret-keys.js'
 
-export const awsChecks: Check[] = [
+export const awsChecks: readonly Check[] = [
   credentials,
   region,
   identity,
@@ -18,4 +18,4 @@ export const awsChecks: Check[] = [
   rotation,
   leastPrivilege,
   latency,
-] as Check[]
+]

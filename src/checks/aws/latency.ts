@@ -1,7 +1,7 @@
-import { defineCheck, found, pass } from '../../core/check.js'
+import { defineCheck, found, pass } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
-import { endpointRegion, parseArn } from '../../providers/aws.js'
-import { percentile } from '../../core/stats.js'
+import { endpointRegion, parseArn } from '../../providers/aws/provider.js'
+import { percentile } from '../../core/latency.js'
 
 export default defineCheck({
   id: 'aws.latency',

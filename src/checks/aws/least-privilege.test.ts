@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { awsError, config, fakeAws } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsApi } from '../../providers/aws.js'
+import type { AwsApi } from '../../providers/aws/provider.js'
 import check from './least-privilege.js'
 
 const decide = (f: (resource: string) => string): Partial<AwsApi> => ({

@@ -1,6 +1,11 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
-import { policySourceArnOf, putPolicyCommand, roleNameOf, secretPolicyResource } from '../../providers/aws.js'
+import {
+  policySourceArnOf,
+  putPolicyCommand,
+  roleNameOf,
+  secretPolicyResource,
+} from '../../providers/aws/provider.js'
 
 type Key = 'over-broad' | 'denied-configured' | 'granted-elsewhere'
 

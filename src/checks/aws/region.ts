@@ -1,5 +1,5 @@
-import { defineCheck, found, pass, type Outcome } from '../../core/check.js'
-import { parseArn } from '../../providers/aws.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
+import { parseArn } from '../../providers/aws/provider.js'
 
 export default defineCheck({
   id: 'aws.region',

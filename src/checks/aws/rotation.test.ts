@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { awsError, config, fakeAws, healthyDescription, NOW } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsSecretDescription } from '../../providers/aws.js'
+import type { AwsSecretDescription } from '../../providers/aws/provider.js'
 import check from './rotation.js'
 
 const DAY = 86_400_000

@@ -1,7 +1,7 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import { parseArn, roughDuration, type AwsSecretDescription } from '../../providers/aws.js'
+import { parseArn, roughDuration, type AwsSecretDescription } from '../../providers/aws/provider.js'
 
 type Key = 'disabled' | 'period-too-long' | 'overdue' | 'rotation-pending'
 

@@ -1,6 +1,6 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
-import { parseArn, putPolicyCommand, roleNameOf, secretPolicyResource } from '../../providers/aws.js'
+import { parseArn, putPolicyCommand, roleNameOf, secretPolicyResource } from '../../providers/aws/provider.js'
 
 type Key =
   'access-denied' | 'kms-denied' | 'not-found' | 'no-current-version' | 'scheduled-deletion' | 'throttled'

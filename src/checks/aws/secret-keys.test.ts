@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { config, fakeAws, healthyValue } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsSecretValueMeta } from '../../providers/aws.js'
+import type { AwsSecretValueMeta } from '../../providers/aws/provider.js'
 import check from './secret-keys.js'
 
 const run = (v: Partial<AwsSecretValueMeta>) =>

@@ -1,5 +1,5 @@
 import { distance } from 'fastest-levenshtein'
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 
 type Key = 'not-json' | 'missing-keys' | 'empty-keys'
 

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass } from '../../core/check.js'
+import { defineCheck, found, pass } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
 
 const FEDERATED_MISMATCH = new Set(['AADSTS70021', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213'])

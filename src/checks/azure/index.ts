@@ -5,4 +5,4 @@ import latency from './latency.js'
 import secretAccess from './secret-access.js'
 import secretExpiry from './secret-expiry.js'
 
-export const azureChecks: Check[] = [credentials, secretAccess, secretExpiry, latency]
+export const azureChecks: readonly Check[] = [credentials, secretAccess, secretExpiry, latency]

@@ -1,7 +1,7 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { defineCheck, found, pass, skip } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import { percentile } from '../../core/stats.js'
+import { percentile } from '../../core/latency.js'
 
 export default defineCheck({
   id: 'azure.latency',

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome, type Vars } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome, type Vars } from '../define.js'
 import { isProviderError, type ProviderError } from '../../core/provider.js'
 import type { RemedyId } from '../../remedies.js'
 

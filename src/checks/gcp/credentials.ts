@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
 import { isProviderError, type ProviderError } from '../../core/provider.js'
 
 type Key =

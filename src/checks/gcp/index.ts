@@ -6,4 +6,4 @@ import rotation from './rotation.js'
 import secretAccess from './secret-access.js'
 import secretKeys from './secret-keys.js'
 
-export const gcpChecks: Check[] = [credentials, secretAccess, secretKeys, rotation, latency]
+export const gcpChecks: readonly Check[] = [credentials, secretAccess, secretKeys, rotation, latency]

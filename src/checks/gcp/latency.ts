@@ -1,6 +1,6 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { defineCheck, found, pass, skip } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import { percentile } from '../../core/stats.js'
+import { percentile } from '../../core/latency.js'
 
 export default defineCheck({
   id: 'gcp.latency',

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
 

@@ -1,6 +1,6 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 import { isProviderError, type ProviderError } from '../../core/provider.js'
-import type { GcpSecretRef } from '../../providers/gcp.js'
+import type { GcpSecretRef } from '../../providers/gcp/provider.js'
 
 type Key =
   | 'permission-denied'

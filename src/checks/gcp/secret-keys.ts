@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 
 type Key = 'not-json' | 'missing-keys' | 'empty-values'
 

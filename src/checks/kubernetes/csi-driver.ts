@@ -1,5 +1,11 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
-import { absenceNote, absenceProves, csiClassesOf, ofKind, workloads } from '../../providers/kubernetes.js'
+import { defineCheck, found, pass, skip } from '../define.js'
+import {
+  absenceNote,
+  absenceProves,
+  csiClassesOf,
+  ofKind,
+  workloads,
+} from '../../providers/kubernetes/provider.js'
 
 const DRIVER = 'secrets-store.csi.k8s.io'
 

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
   absenceProves,
@@ -8,7 +8,7 @@ import {
   nsOf,
   ofKind,
   refOf,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 type Key = 'not-ready' | 'no-status' | 'store-missing' | 'store-not-ready' | 'v1beta1-not-served' | 'v1beta1'
 

@@ -13,7 +13,7 @@ import staleEnv from './stale-env.js'
 import targetSecret from './target-secret.js'
 import vaultInjector from './vault-injector.js'
 
-export const kubernetesChecks: Check[] = [
+export const kubernetesChecks: readonly Check[] = [
   access,
   serviceAccount,
   saAnnotations,
@@ -26,4 +26,4 @@ export const kubernetesChecks: Check[] = [
   secretsVolumeTmpfs,
   staleEnv,
   initVsSidecar,
-] as Check[]
+]

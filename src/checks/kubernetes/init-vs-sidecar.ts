@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   SECRET_FETCH,
   containersOf,
@@ -6,7 +6,7 @@ import {
   podsOf,
   scriptOf,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 const P = 'vault.hashicorp.com/'
 

@@ -1,5 +1,5 @@
-import { restartCommand } from '../../providers/kubernetes-model.js'
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { restartCommand } from '../../providers/kubernetes/model.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   AZURE_ANNOTATION,
   AZURE_LABEL,
@@ -12,7 +12,7 @@ import {
   podStarted,
   podsOf,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 const ROLE_ARN = /^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/
 const GSA = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/

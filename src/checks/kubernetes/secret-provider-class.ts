@@ -1,5 +1,5 @@
 import { parse } from 'yaml'
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
   absenceProves,
@@ -12,7 +12,7 @@ import {
   refOf,
   spcObjectNames,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 type Key = 'missing' | 'object-not-fetched' | 'objects-invalid' | 'not-mounted' | 'pod-identity'
 

@@ -1,11 +1,11 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   SECRET_FETCH,
   containersOf,
   initContainersOf,
   scriptOf,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 const SECRETISH = /secret|cred|token|vault|passw|api[-_]?key/i
 

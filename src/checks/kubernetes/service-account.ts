@@ -1,11 +1,11 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
   absenceProves,
   findObject,
   identityServiceAccounts,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 export default defineCheck({
   id: 'k8s.service-account',

@@ -1,5 +1,5 @@
-import { restartCommand } from '../../providers/kubernetes-model.js'
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { restartCommand } from '../../providers/kubernetes/model.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   annotations,
   envSecretRefs,
@@ -12,7 +12,7 @@ import {
   refOf,
   workloads,
   type Workload,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 type Key = 'stale' | 'env-not-refreshed'
 

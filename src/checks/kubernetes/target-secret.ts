@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
   absenceProves,
@@ -8,7 +8,7 @@ import {
   ofKind,
   refOf,
   workloads,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 type Key = 'missing' | 'missing-keys' | 'empty-keys' | 'key-not-produced'
 

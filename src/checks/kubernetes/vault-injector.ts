@@ -1,6 +1,6 @@
-import { restartCommand } from '../../providers/kubernetes-model.js'
+import { restartCommand } from '../../providers/kubernetes/model.js'
 import { distance } from 'fastest-levenshtein'
-import { defineCheck, found, pass, skip, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
   absenceProves,
@@ -12,7 +12,7 @@ import {
   scriptOf,
   workloads,
   type Workload,
-} from '../../providers/kubernetes.js'
+} from '../../providers/kubernetes/provider.js'
 
 const P = 'vault.hashicorp.com/'
 const SECRET = `${P}agent-inject-secret-`

@@ -1,8 +1,8 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
-import type { ResolvedConfig } from '../../core/config-types.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
+import type { ResolvedConfig } from '../../providers/index.js'
 import { formatDuration } from '../../core/duration.js'
 import type { SourceChange } from '../../core/recorder.js'
-import { agentTemplateRefs, DEFAULT_STATIC_RENDER_INTERVAL_MS } from '../../providers/vault-agent.js'
+import { agentTemplateRefs, DEFAULT_STATIC_RENDER_INTERVAL_MS } from '../../providers/vault/agent-config.js'
 import { describeFile, secretFiles, type SecretFile } from './lib/secret-files.js'
 
 type Finding = 'stale-copy' | 'possibly-stale' | 'old-file' | 'future-mtime'

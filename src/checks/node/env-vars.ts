@@ -1,6 +1,6 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
-import { valueState, type EnvFile, type EnvVarEntry } from '../../providers/node.js'
+import { valueState, type EnvFile, type EnvVarEntry } from '../../providers/node/provider.js'
 import { describeReference, parsePipelineConfig, referencedVars } from './lib/references.js'
 import { agentNote, describeFile, secretFiles } from './lib/secret-files.js'
 

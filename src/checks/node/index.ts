@@ -8,7 +8,7 @@ import pipelineConfig from './pipeline-config.js'
 import secretsTmpfs from './secrets-tmpfs.js'
 import vaultAgentProcess from './vault-agent-process.js'
 
-export const nodeChecks: Check[] = [
+export const nodeChecks: readonly Check[] = [
   pipelineConfig,
   envVars,
   envFilePerms,

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { defineCheck, found, pass, skip } from '../define.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
 import { describeReference, parsePipelineConfig, referencedVars } from './lib/references.js'
 

@@ -4,8 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { scenarioMismatches } from '../../../test/helpers/cli.js'
-import { loadConfig } from '../../core/config.js'
+import { loadConfig } from '../../app/config.js'
 import { runChecks } from '../../core/run.js'
+import { providers } from '../../providers/index.js'
 import { prepareScenario } from '../../sandbox/run-scenario.js'
 import { NODE_CANARIES, nodeScenarios } from '../../sandbox/scenarios/node.js'
 import { nodeChecks } from './index.js'
@@ -17,7 +18,7 @@ describe('node scenarios (in-process)', () => {
       try {
         const env = { ...prepared.instance.env, HOME: prepared.dir }
         const config = await loadConfig({ file: prepared.configFile, env, cwd: prepared.dir })
-        const report = await runChecks({ checks: nodeChecks, config, env })
+        const report = await runChecks({ checks: nodeChecks, providers, config, env })
         expect(scenarioMismatches(scenario, report)).toEqual([])
         expect(report.exitCode).toBe(scenario.exitCode)
         const text = JSON.stringify(report)

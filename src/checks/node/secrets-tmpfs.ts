@@ -1,5 +1,5 @@
-import { defineCheck, found, pass, skip, type Item } from '../../core/check.js'
-import { mountOf } from '../../providers/node.js'
+import { defineCheck, found, pass, skip, type Item } from '../define.js'
+import { mountOf } from '../../providers/node/provider.js'
 import { describeFile, secretFiles, NO_SECRET_FILES } from './lib/secret-files.js'
 
 const MEMORY_FS = new Set(['tmpfs', 'ramfs'])

@@ -1,5 +1,5 @@
 import { basename } from 'node:path'
-import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { defineCheck, found, pass, skip } from '../define.js'
 import type { RemedyId } from '../../remedies.js'
 import { agentConfigOf, agentNote, shellQuote } from './lib/secret-files.js'
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { AgentLoad } from '../../providers/vault.js'
-import { readAgentConfig, type AgentConfig } from '../../providers/vault-agent.js'
+import type { AgentLoad } from '../../providers/vault/provider.js'
+import { readAgentConfig, type AgentConfig } from '../../providers/vault/agent-config.js'
 import check from './agent-config.js'
 import { example } from '../../../test/helpers/examples.js'
 

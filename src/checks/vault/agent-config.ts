@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 
 type F =
   | 'missing'
@@ -13,7 +13,7 @@ type F =
 const octal = (m: number) => `0${m.toString(8).padStart(3, '0')}`
 const norm = (a: string) => a.replace(/\/+$/, '')
 
-export default defineCheck<F>({
+export default defineCheck<'vault', F>({
   id: 'vault.agent-config',
   title:
     'The Vault Agent config parses, writes 0600 files into the env file the pipeline loads, and agrees with the doctor',

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
+import { defineCheck, found, pass, skip } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
 
 export default defineCheck({

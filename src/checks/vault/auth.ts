@@ -1,4 +1,4 @@
-import { defineCheck, found, pass } from '../../core/check.js'
+import { defineCheck, found, pass } from '../define.js'
 import { isProviderError } from '../../core/provider.js'
 
 export default defineCheck({

@@ -1,5 +1,5 @@
-import { defineCheck, found, pass, skip } from '../../core/check.js'
-import { kvPathCheck } from '../../providers/vault.js'
+import { defineCheck, found, pass, skip } from '../define.js'
+import { kvPathCheck } from '../../providers/vault/provider.js'
 
 export default defineCheck({
   id: 'vault.capabilities',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault, vaultError } from '../../../test/fixtures/vault/fake-api.js'
-import type { HealthInfo } from '../../providers/vault.js'
+import type { HealthInfo } from '../../providers/vault/provider.js'
 import check from './health.js'
 
 const ok: HealthInfo = {

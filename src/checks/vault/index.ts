@@ -14,7 +14,7 @@ import secretPaths from './secret-paths.js'
 import tls from './tls.js'
 import tokenTtl from './token-ttl.js'
 
-export const vaultChecks: Check[] = [
+export const vaultChecks: readonly Check[] = [
   address,
   tls,
   health,
@@ -28,4 +28,4 @@ export const vaultChecks: Check[] = [
   audit,
   latency,
   pathLayout,
-] as Check[]
+]

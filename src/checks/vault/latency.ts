@@ -1,6 +1,6 @@
-import { defineCheck, found, pass } from '../../core/check.js'
-import { kvPathCheck } from '../../providers/vault.js'
-import { percentile } from '../../core/stats.js'
+import { defineCheck, found, pass } from '../define.js'
+import { kvPathCheck } from '../../providers/vault/provider.js'
+import { percentile } from '../../core/latency.js'
 
 export default defineCheck({
   id: 'vault.latency',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import { readAgentConfig } from '../../providers/vault-agent.js'
+import { readAgentConfig } from '../../providers/vault/agent-config.js'
 import check from './refresh.js'
 import { example } from '../../../test/helpers/examples.js'
 

@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 
 export default defineCheck({
   id: 'vault.secret-keys',

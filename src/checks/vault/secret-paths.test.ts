@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { SecretShape } from '../../providers/vault.js'
+import type { SecretShape } from '../../providers/vault/provider.js'
 import check from './secret-paths.js'
 
 const refs = (path: string) => async () => ({

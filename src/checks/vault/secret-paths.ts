@@ -1,5 +1,5 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../../core/check.js'
-import { kvPathCheck, type SecretRef } from '../../providers/vault.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
+import { kvPathCheck, type SecretRef } from '../../providers/vault/provider.js'
 
 type F = 'kv2-missing-data' | 'kv1-given-data' | 'missing' | 'deleted' | 'forbidden' | 'mount-not-visible'
 
@@ -9,7 +9,7 @@ const itemFor = (r: SecretRef | undefined, path: string, detail: string): Item =
   ...(r?.file ? { location: { file: r.file, line: r.keyRefs?.[0]?.line } } : {}),
 })
 
-export default defineCheck<F>({
+export default defineCheck<'vault', F>({
   id: 'vault.secret-paths',
   title: 'Every configured and templated Vault secret path exists',
   description:

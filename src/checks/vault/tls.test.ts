@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { TlsInfo } from '../../providers/vault.js'
+import type { TlsInfo } from '../../providers/vault/provider.js'
 import check from './tls.js'
 
 const DAY = 86_400_000

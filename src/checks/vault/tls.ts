@@ -1,4 +1,4 @@
-import { defineCheck, found, pass, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 
 const DAY = 86_400_000
@@ -11,7 +11,7 @@ type F =
   | 'ca-unreadable'
   | 'skip-verify'
 
-export default defineCheck<F>({
+export default defineCheck<'vault', F>({
   id: 'vault.tls',
   title: "Vault's certificate is trusted, matches its address and is valid",
   description:

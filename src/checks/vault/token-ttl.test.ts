@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { TokenInfo } from '../../providers/vault.js'
+import type { TokenInfo } from '../../providers/vault/provider.js'
 import check from './token-ttl.js'
 
 const tok = (t: Partial<TokenInfo>, source = 'VAULT_TOKEN') =>

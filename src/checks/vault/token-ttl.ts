@@ -1,8 +1,8 @@
-import { defineCheck, found, pass, type Outcome } from '../../core/check.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import type { VaultApi } from '../../providers/vault.js'
+import type { VaultApi } from '../../providers/vault/provider.js'
 
-export default defineCheck<F>({
+export default defineCheck<'vault', F>({
   id: 'vault.token-ttl',
   title: 'The Vault token outlives the next refresh and can be renewed',
   description:

@@ -1,9 +1,9 @@
 // Scenarios of the aws provider: the documentation's AWS deployment (init script or ESO, an IAM role, the
 // least-privilege policy of Best Practices 2, rotation of Best Practices 5) against the loopback AWS, healthy
 // and broken in the ways operators meet most. One owner: whoever owns the aws checks.
-import type { ProviderId } from '../../core/check.js'
+import type { ProviderId } from '../../providers/index.js'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
-import { defineScenario } from '../scenario.js'
+import { defineScenario, type ScenarioOptions } from '../scenario.js'
 import {
   AWS_CANARIES,
   AWS_REGION,
@@ -54,8 +54,8 @@ interface AwsScenarioSpec {
   readonly credentials?: 'edge-env' | 'instance-metadata' | 'none'
   readonly aws?: Record<string, unknown>
   readonly thresholds?: Record<string, unknown>
-  readonly args?: readonly string[]
-  /** Other providers whose checks this scenario also judges (selected with `--only` in `args`). */
+  readonly options?: ScenarioOptions
+  /** Other providers whose checks this scenario also judges (selected with `only` in `options`). */
   readonly alsoProviders?: readonly ProviderId[]
   readonly expect: Record<string, ScenarioExpectation>
   readonly exitCode: 0 | 1 | 2 | 3
@@ -104,7 +104,7 @@ function awsScenario(spec: AwsScenarioSpec): Scenario {
           thresholds: { latencyP95: '3s', latencySamples: 3, ...spec.thresholds },
         },
         env,
-        args: spec.args,
+        options: spec.options,
         requestLog: () => sim.server.requests.map((r) => ({ ...r, server: 'aws' })),
         stop: () => sim.close(),
       }
@@ -296,7 +296,7 @@ export const awsScenarios: Scenario[] = [
     knobs: { clockOffsetMs: 600_000 },
     // The refusal also reaches node.clock-skew, which judges every provider's server time.
     alsoProviders: ['node'],
-    args: ['--only', 'aws.*', '--only', 'node.clock-skew'],
+    options: { only: ['aws.*', 'node.clock-skew'] },
     expect: {
       'node.clock-skew': { status: 'fail', finding: 'rejected', remedies: ['node.sync-clock'] },
       'aws.credentials': PASS,

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
-import { defineScenario } from '../scenario.js'
+import { defineScenario, type ScenarioOptions } from '../scenario.js'
 import type { ServerKnobs } from '../server.js'
 import { createCA, type CertificateAuthority } from '../tls.js'
 import { projectedServiceAccountToken, startAzureSimulator, type AzureSimState } from '../azure.js'
@@ -51,7 +51,7 @@ interface AzureScenarioSpec {
   readonly serviceAccount?: string
   readonly vaultKnobs?: Partial<ServerKnobs>
   readonly loginKnobs?: Partial<ServerKnobs>
-  readonly args?: readonly string[]
+  readonly options?: ScenarioOptions
   readonly latencyP95?: string
   readonly expect: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
@@ -105,7 +105,7 @@ function azureScenario(spec: AzureScenarioSpec): Scenario {
           NODE_EXTRA_CA_CERTS: caFile,
           EDGE_SECRETS_AZURE_MAX_RETRIES: '0',
         },
-        args: spec.args,
+        options: spec.options,
         requestLog: () => sim.requestLog(),
         stop: () => sim.close(),
       }
@@ -228,7 +228,7 @@ export const azureScenarios: Scenario[] = [
     name: 'azure-vault-unreachable',
     description: 'Entra answers, but the vault never does (a private endpoint the node cannot route to)',
     vaultKnobs: { blackHole: true },
-    args: ['--timeout', '3s'],
+    options: { timeout: '3s' },
     expect: {
       'azure.credentials': { status: 'pass' },
       'azure.secret-access': {
@@ -246,7 +246,7 @@ export const azureScenarios: Scenario[] = [
     description:
       'AZURE_AUTHORITY_HOST never answers (egress to Microsoft Entra blocked): no token, nothing else runs',
     loginKnobs: { blackHole: true },
-    args: ['--timeout', '3s'],
+    options: { timeout: '3s' },
     expect: {
       'azure.credentials': { status: 'fail', finding: 'unreachable', remedies: ['azure.authority-reach'] },
       'azure.secret-access': skipped,

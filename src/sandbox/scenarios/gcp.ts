@@ -16,7 +16,7 @@ import {
   type GcpSimState,
 } from '../gcp.js'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
-import { defineScenario } from '../scenario.js'
+import { defineScenario, type ScenarioOptions } from '../scenario.js'
 import type { ServerKnobs } from '../server.js'
 
 const DAY = 86_400_000
@@ -48,7 +48,7 @@ interface GcpScenarioSpec {
   /** Leave the service-account key off the simulated account (deleted or rotated away). */
   readonly keyDeleted?: boolean
   readonly gcp?: Record<string, unknown>
-  readonly args?: readonly string[]
+  readonly options?: ScenarioOptions
   readonly expect: Record<string, ScenarioExpectation>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -93,7 +93,7 @@ function gcpScenario(spec: GcpScenarioSpec): Scenario {
         },
         env,
         // The SDK's first load can take seconds on a busy machine; only the black-hole case needs a short limit.
-        args: spec.args ?? ['--timeout', '20s', '--deadline', '60s'],
+        options: spec.options ?? { timeout: '20s', deadline: '60s' },
         requestLog: () => sim.requests,
         stop: () => sim.close(),
       }
@@ -263,7 +263,7 @@ export const gcpScenarios: Scenario[] = [
     name: 'gcp-unreachable',
     description: 'the Secret Manager endpoint accepts connections and never answers (a black-holed egress)',
     api: { blackHole: true },
-    args: ['--timeout', '8s', '--deadline', '60s'],
+    options: { timeout: '8s', deadline: '60s' },
     expect: {
       ...HEALTHY_EXPECT,
       'gcp.secret-access': {

@@ -4,7 +4,7 @@
 // which opens no socket at all. Secret values are canaries: the e2e tests grep every output for them.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Scenario, ScenarioExpectation } from '../scenario.js'
+import type { Scenario, ScenarioExpectation, ScenarioOptions } from '../scenario.js'
 import { startKubeSim, type KubeSimState, type RawObject } from '../kubernetes.js'
 
 const NS = 'expanso-system'
@@ -373,7 +373,7 @@ const RELOADER = { 'reloader.stakater.com/auto': 'true' }
 
 interface LiveSpec {
   readonly name: string
-  readonly args?: readonly string[]
+  readonly options?: ScenarioOptions
   readonly description: string
   readonly objects: (now: number) => RawObject[]
   readonly state?: Partial<KubeSimState>
@@ -402,7 +402,7 @@ function liveScenario(spec: LiveSpec): Scenario {
       return {
         config: { kubernetes: { kubeconfig, namespace: NS, deployment: 'expanso-edge' } },
         env: { NO_PROXY: '127.0.0.1,localhost' },
-        args: spec.args ?? ['--timeout', '10s'],
+        options: spec.options ?? { timeout: '10s' },
         requestLog: () => sim.server.requests.map((r) => ({ ...r, server: 'kubernetes' })),
         stop: () => sim.close(),
       }
@@ -666,7 +666,7 @@ const live: Scenario[] = [
     description: 'the API server accepts connections and never answers: one timeout, not a hang',
     objects: injectorCluster(INJECTOR_ANNOTATIONS),
     blackHole: true,
-    args: ['--timeout', '8s', '--deadline', '20s'],
+    options: { timeout: '8s', deadline: '20s' },
     expect: {
       'k8s.access': { status: 'fail', finding: 'unreachable', remedies: ['k8s.check-kubeconfig'] },
       ...Object.fromEntries(DEPENDENTS.map((id) => [id, dependencyFailed])),
@@ -912,7 +912,7 @@ function manifestScenario(spec: ManifestSpec): Scenario {
       return {
         config: { kubernetes: { namespace: NS } },
         env: {},
-        args: ['--manifests', folder, '--offline'],
+        options: { manifests: [folder], offline: true },
         requestLog: () => [],
         stop: async () => {},
       }

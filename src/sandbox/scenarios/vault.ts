@@ -4,7 +4,7 @@
 // Secret values and tokens are canaries: the e2e tests grep every output for VAULT_CANARIES.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Scenario, ScenarioExpectation } from '../scenario.js'
+import type { Scenario, ScenarioExpectation, ScenarioOptions } from '../scenario.js'
 import {
   healthyVaultState,
   makeServiceAccountJwt,
@@ -84,7 +84,7 @@ interface VaultScenarioSpec {
   readonly sim?: VaultSimOptions
   readonly templatePath?: string
   readonly config?: (dir: string) => Record<string, unknown>
-  readonly args?: readonly string[]
+  readonly options?: ScenarioOptions
   /** No agent config: the doctor gets address, CA, token and paths directly (VAULT_TOKEN, vault.secrets). */
   readonly withoutAgent?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
@@ -146,7 +146,7 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
         config: { ...base, ...spec.config?.(dir) },
         env: { NO_PROXY: '127.0.0.1,localhost', ...(spec.withoutAgent ? { VAULT_TOKEN: agentToken } : {}) },
         // A generous per-check limit: the first HCL parse (WASM) is slow on a loaded CI machine.
-        args: spec.args ?? ['--timeout', '10s'],
+        options: spec.options ?? { timeout: '10s' },
         requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
         stop: () => sim.close(),
       }
@@ -331,7 +331,7 @@ export const vaultScenarios: Scenario[] = [
     sim: { tls: 'valid', knobs: { blackHole: true } },
     // Token and paths from the environment, as an init script has them: this scenario is about time limits.
     withoutAgent: true,
-    args: ['--timeout', '2s', '--deadline', '10s'],
+    options: { timeout: '2s', deadline: '10s' },
     expect: {
       'vault.health': {
         status: 'fail',

@@ -3,15 +3,15 @@
 // agent config is parsed once per run (keyed by the run's NodeApi) and read through NodeApi, which keeps
 // the checks testable with a fake file system.
 import { basename } from 'node:path'
-import type { ResolvedConfig } from '../../../core/config-types.js'
-import type { NodeApi } from '../../../providers/node.js'
+import type { ResolvedConfig } from '../../../providers/index.js'
+import type { NodeApi } from '../../../providers/node/provider.js'
 import {
   AgentConfigError,
   parseAgentConfig,
   type AgentConfig,
   type AgentSink,
   type AgentTemplate,
-} from '../../../providers/vault-agent.js'
+} from '../../../providers/vault/agent-config.js'
 
 export type AgentLookup =
   | { readonly kind: 'none' }

@@ -9,15 +9,19 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types'
 import {
-  callSignal,
   defineProvider,
   memoByKey,
   once,
   ProviderError,
-  type ProviderSession,
-} from '../core/provider.js'
-import type { ProviderErrorKind } from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
+  type ProviderSession as BaseSession,
+  type ConfigWith,
+} from '../../core/provider.js'
+import { callSignal } from '../../core/net.js'
+import { awsConfig, type AwsConfig } from './config.js'
+
+type ProviderSession = BaseSession<ConfigWith<'aws', AwsConfig>>
+import type { ProviderErrorKind } from '../../core/provider.js'
+import { registerSecret } from '../../core/redact.js'
 
 export type AwsCredentialSource = 'env' | 'profile' | 'web-identity' | 'container' | 'instance-metadata'
 
@@ -642,10 +646,12 @@ function createAwsApi(session: ProviderSession): AwsApi {
   }
 }
 
-export default defineProvider<AwsApi>({
+export default defineProvider({
   id: 'aws',
   title: 'AWS Secrets Manager',
+  config: awsConfig,
   configured: (config) => config.aws.configured,
+  notConfigured: 'no AWS here: add an aws: section or AWS credentials to the environment',
   create: createAwsApi,
 })
 

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject, ValidateFunction } from 'ajv'
-import { exitCodeFor, type FailOn, type Summary } from '../core/report.js'
+import { exitCodeFor, type FailOn, type Summary } from '../../src/core/report.js'
 
 /** The package root is two levels up from both src/render (vitest) and dist/render (built). */
 export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../../schema/report.schema.json', import.meta.url))

@@ -4,9 +4,19 @@
 // Secret values are registered with the redactor and dropped as they arrive; checks see key names.
 import { existsSync } from 'node:fs'
 import type * as K8s from '@kubernetes/client-node'
-import { ProviderError, callSignal, defineProvider, once, type ProviderSession } from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
-import { loadManifests } from './kubernetes-manifests.js'
+import {
+  ProviderError,
+  defineProvider,
+  once,
+  type ProviderSession as BaseSession,
+  type ConfigWith,
+} from '../../core/provider.js'
+import { callSignal } from '../../core/net.js'
+import { kubernetesConfig, type KubernetesConfig } from './config.js'
+
+type ProviderSession = BaseSession<ConfigWith<'kubernetes', KubernetesConfig>>
+import { registerSecret } from '../../core/redact.js'
+import { loadManifests } from './manifests.js'
 import {
   KINDS,
   NEEDED_READS,
@@ -17,9 +27,9 @@ import {
   type KindName,
   type KindState,
   type KObject,
-} from './kubernetes-model.js'
+} from './model.js'
 
-export * from './kubernetes-model.js'
+export * from './model.js'
 
 export interface KubernetesApi {
   /** Where objects come from: the cluster, or `--manifests` files (no network). */
@@ -30,10 +40,13 @@ export interface KubernetesApi {
   inventory(): Promise<Inventory>
 }
 
-export default defineProvider<KubernetesApi>({
+export default defineProvider({
   id: 'kubernetes',
-  title: 'kubernetes',
+  title: 'Kubernetes',
+  checkPrefix: 'k8s',
+  config: kubernetesConfig,
   configured: (config) => config.kubernetes.configured,
+  notConfigured: 'no cluster here: add a kubernetes: section, KUBECONFIG, run in a pod, or pass --manifests',
   create: (session) =>
     session.config.kubernetes.manifests.length > 0 ? manifestsApi(session) : liveApi(session),
 })

@@ -2,9 +2,8 @@
 // is local and cheap. Values read from env files are registered with the redactor the moment they are read.
 import { readFile, realpath, stat } from 'node:fs/promises'
 import { parse as parseDotenv } from 'dotenv'
-import type { ResolvedConfig } from '../core/config-types.js'
-import { defineProvider, memoByKey, once, type ProviderSession } from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
+import { defineProvider, memoByKey, once, type ProviderSession } from '../../core/provider.js'
+import { registerSecret } from '../../core/redact.js'
 
 export interface FileInfo {
   readonly path: string
@@ -174,10 +173,11 @@ function create(session: ProviderSession): NodeApi {
   }
 }
 
-export default defineProvider<NodeApi>({
+export default defineProvider({
   id: 'node',
   title: 'Node',
   // The node is always there; its checks decide for themselves whether there is anything to look at.
-  configured: (_config: ResolvedConfig) => true,
+  configured: () => true,
+  notConfigured: 'the node is always configured',
   create,
 })

@@ -13,10 +13,14 @@ import {
   memoByKey,
   once,
   type ProviderErrorKind,
-  type ProviderSession,
-  callTimeoutMs,
-} from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
+  type ProviderSession as BaseSession,
+  type ConfigWith,
+} from '../../core/provider.js'
+import { callTimeoutMs } from '../../core/net.js'
+import { azureConfig, type AzureConfig } from './config.js'
+
+type ProviderSession = BaseSession<ConfigWith<'azure', AzureConfig>>
+import { registerSecret } from '../../core/redact.js'
 
 export type AzureCredentialSource = 'workload-identity' | 'client-secret' | 'managed-identity'
 
@@ -514,9 +518,12 @@ export function createAzureApi(session: ProviderSession): AzureApi {
   }
 }
 
-export default defineProvider<AzureApi>({
+export default defineProvider({
   id: 'azure',
   title: 'Azure Key Vault',
+  config: azureConfig,
   configured: (config) => config.azure.configured,
+  notConfigured:
+    'no Azure here: add an azure: section or the workload identity variables (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE)',
   create: createAzureApi,
 })

@@ -16,16 +16,19 @@ import type { OAuth2Client } from 'google-auth-library'
 import type * as SecretManagerLib from '@google-cloud/secret-manager'
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager'
 import {
-  callSignal,
   defineProvider,
   memoByKey,
   once,
   ProviderError,
   type ProviderErrorKind,
-  type ProviderSession,
-  callTimeoutMs,
-} from '../core/provider.js'
-import { registerSecret } from '../core/redact.js'
+  type ProviderSession as BaseSession,
+  type ConfigWith,
+} from '../../core/provider.js'
+import { callSignal, callTimeoutMs } from '../../core/net.js'
+import { gcpConfig, type GcpConfig } from './config.js'
+
+type ProviderSession = BaseSession<ConfigWith<'gcp', GcpConfig>>
+import { registerSecret } from '../../core/redact.js'
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform'
 const DEFAULT_ENDPOINT = 'https://secretmanager.googleapis.com'
@@ -193,6 +196,8 @@ function readCredentialsFile(file: string, from: string): CredentialsFile {
 }
 
 function networkKind(e: unknown): ProviderErrorKind | undefined {
+  if (!e || typeof e !== 'object') return undefined
+  if ((e as Error).name === 'CallTimeout') return 'timeout'
   const err = e as { name?: string; code?: unknown; cause?: { code?: unknown; name?: string } }
   const code = String((typeof err.code === 'string' ? err.code : undefined) ?? err.cause?.code ?? '')
   if (
@@ -761,10 +766,13 @@ export function describePayload(
   return { bytes, format: 'json-object', keys }
 }
 
-export default defineProvider<GcpApi>({
+export default defineProvider({
   id: 'gcp',
   title: 'Google Secret Manager',
+  config: gcpConfig,
   configured: (config) => config.gcp.configured,
+  notConfigured:
+    'no Google Cloud here: add a gcp: section, GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_CLOUD_PROJECT',
   create(runSession): GcpApi {
     // callSignal gives each call less than the check's own --timeout; messages and gax quote that limit.
     const session = runSession

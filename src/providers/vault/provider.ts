@@ -9,24 +9,27 @@ import { isIP, Socket } from 'node:net'
 import { readFile } from 'node:fs/promises'
 import { format } from 'node:util'
 import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from 'node:tls'
-import type { ResolvedConfig } from '../core/config-types.js'
+import { callTimeoutMs as callLimitMs } from '../../core/net.js'
 import {
   defineProvider,
   isProviderError,
   once,
   memoByKey,
   ProviderError,
+  type ConfigWith,
   type ProviderSession,
-  callTimeoutMs as callLimitMs,
-} from '../core/provider.js'
-import { redact, registerSecret } from '../core/redact.js'
+} from '../../core/provider.js'
+import { vaultConfig, type VaultConfig } from './config.js'
+
+type VaultSession = ProviderSession<ConfigWith<'vault', VaultConfig>>
+import { redact, registerSecret } from '../../core/redact.js'
 import {
   AgentConfigError,
   agentTemplateRefs,
   readAgentConfig,
   type AgentConfig,
   type TemplateKeyRef,
-} from './vault-agent.js'
+} from './agent-config.js'
 
 export const DEFAULT_JWT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token'
 
@@ -312,7 +315,7 @@ async function redactDebugOutput(): Promise<void> {
   }
 }
 
-function create(session: ProviderSession): VaultApi {
+function create(session: VaultSession): VaultApi {
   const { config, env } = session
   // A call gives up before the check's own --timeout does, so the check that reaches Vault can turn a
   // black hole into its `unreachable` finding instead of ending as `error`.
@@ -936,10 +939,12 @@ function create(session: ProviderSession): VaultApi {
   }
 }
 
-export default defineProvider<VaultApi>({
+export default defineProvider({
   id: 'vault',
   title: 'HashiCorp Vault',
-  configured: (config: ResolvedConfig) => config.vault.configured,
+  config: vaultConfig,
+  configured: (config) => config.vault.configured,
+  notConfigured: 'no Vault here: set vault.address (or VAULT_ADDR) or vault.agentConfig',
   create,
 })
 

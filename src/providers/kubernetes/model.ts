@@ -2,8 +2,16 @@
 // `--manifests` files. Objects keep their Kubernetes JSON shape (so a check reads `spec.template` the way
 // an operator reads YAML); Secrets are the exception: their values are dropped at the source and only key
 // names with a state remain. SDK-free, so checks can import it.
-import type { Location } from '../core/check.js'
-import type { ResolvedConfig } from '../core/config-types.js'
+import type { Location } from '../../core/check.js'
+import type { KubernetesConfig } from './config.js'
+
+/** What the model reads of the doctor config: the kubernetes section, and which clouds are set up. */
+export interface ModelConfig {
+  readonly kubernetes: KubernetesConfig
+  readonly aws: { readonly configured: boolean }
+  readonly gcp: { readonly configured: boolean }
+  readonly azure: { readonly configured: boolean }
+}
 
 export const KINDS = [
   'Deployment',
@@ -200,7 +208,7 @@ export function restartCommand(w: Pick<Workload, 'kind' | 'name' | 'namespace'>)
 }
 
 /** The workloads the config selects: its deployment, the controllers whose pods match its selector, or all. */
-export function workloads(inv: Inventory, config: ResolvedConfig): Workload[] {
+export function workloads(inv: Inventory, config: ModelConfig): Workload[] {
   const k = config.kubernetes
   const out: Workload[] = []
   for (const o of inv.objects) {
@@ -445,7 +453,7 @@ const storeCloud = (o: KObject): Cloud | undefined => {
  * clouds the doctor config sets up (the agent calls them itself) and the CSI providers it mounts; an ESO
  * store's account for the store's cloud; any account for an annotation it already carries (to judge its form).
  */
-export function identityServiceAccounts(inv: Inventory, config: ResolvedConfig): IdentityAccount[] {
+export function identityServiceAccounts(inv: Inventory, config: ModelConfig): IdentityAccount[] {
   const out = new Map<string, IdentityAccount>()
   const add = (ns: string, name: string, why: string, workload?: Workload) => {
     const key = `${ns}/${name}`

@@ -5,8 +5,8 @@
 // dropped: only key names survive.
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, relative } from 'node:path'
-import type { Location } from '../core/check.js'
-import { registerSecret } from '../core/redact.js'
+import type { Location } from '../../core/check.js'
+import { registerSecret } from '../../core/redact.js'
 import {
   KINDS,
   type Inventory,
@@ -15,7 +15,7 @@ import {
   type KindState,
   type KObject,
   type ManifestProblem,
-} from './kubernetes-model.js'
+} from './model.js'
 
 export interface ManifestSet {
   readonly inventory: Inventory
