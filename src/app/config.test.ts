@@ -46,6 +46,59 @@ describe('config validation', () => {
   it('reports YAML syntax errors with their position', async () => {
     expect(await bad('a: [\n')).toMatch(/^edge-secrets\.yaml:\d+:\d+: invalid YAML/)
   })
+  it('says what a duration looks like when a number is given', async () => {
+    expect(await bad('pipeline:\n  maxStaleness: 5\n')).toBe(
+      'edge-secrets.yaml:2:17: pipeline.maxStaleness: expected a duration like 90m, 5s, 1500ms or 14d',
+    )
+  })
+  it('rejects an address that is not an http(s) URL, or has an impossible port, as a config error', async () => {
+    expect(await bad('vault:\n  address: not a url\n')).toBe(
+      'edge-secrets.yaml:2:12: vault.address: expected an http(s) URL like https://vault.example.com:8200 (not a URL)',
+    )
+    expect(await bad('vault:\n  address: https://vault:99999\n')).toBe(
+      'edge-secrets.yaml:2:12: vault.address: expected an http(s) URL like https://vault.example.com:8200 (the port is over 65535)',
+    )
+    expect(await bad('azure:\n  vaultUrl: ftp://kv\n')).toContain(
+      '(the scheme is ftp: (expected http: or https:))',
+    )
+  })
+  it('names an enum by its values', async () => {
+    expect(await bad('vault:\n  auth: { method: ldap }\n')).toBe(
+      'edge-secrets.yaml:2:19: vault.auth.method: expected one of token, kubernetes, approle',
+    )
+  })
+  it('refuses a YAML alias bomb instead of expanding it', async () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+    ].join('\n')
+    expect(await bad(bomb)).toMatch(/^edge-secrets\.yaml: invalid YAML: more than 100 alias expansions/)
+  })
+  it('refuses a config that is a FIFO, a directory or over its cap, naming the path', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const dir = mkdtempSync(join(tmpdir(), 'es-cfg-'))
+    const fifo = join(dir, 'fifo.yaml')
+    execFileSync('mkfifo', [fifo])
+    const big = join(dir, 'big.yaml')
+    writeFileSync(big, `environment: ${'x'.repeat(2 << 20)}\n`)
+    const load = async (file: string) => {
+      try {
+        await loadConfig({ file, env: {} })
+      } catch (e) {
+        return (e as ConfigError).format()
+      }
+      return 'loaded'
+    }
+    expect(await load(fifo)).toBe(`${fifo}: the config is a FIFO (named pipe), not a regular file: not read`)
+    expect(await load(dir)).toBe(`${dir}: the config is a directory, not a regular file: not read`)
+    expect(await load(big)).toMatch(
+      /big\.yaml: the config is 2,097,16\d bytes, over the 1 MiB cap for a config: not read$/,
+    )
+  })
   it('accepts the contract example', async () => {
     const raw = await parseConfigText(
       [

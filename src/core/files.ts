@@ -59,11 +59,13 @@ function judge(path: string, kind: InputKind, s: Stats): void {
   if (s.size > INPUT_CAPS[kind]) throw tooLarge(path, kind, s.size)
 }
 
+const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a')
+
 const tooLarge = (path: string, kind: InputKind, size: number) =>
   new InputFileError(
     path,
     'too-large',
-    `${path} is ${formatBytes(size)}, over the ${formatBytes(INPUT_CAPS[kind])} cap for a ${kind}: not read`,
+    `${path} is ${size.toLocaleString('en-US')} bytes, over the ${formatBytes(INPUT_CAPS[kind])} cap for ${article(kind)} ${kind}: not read`,
   )
 
 function fromErrno(path: string, e: unknown): InputFileError {

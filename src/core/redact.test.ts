@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { guardStream, redact, redactDeep, registerSecret, resetRedactor } from './redact.js'
+import { guardStream, redact, redactDeep, registerSecret, resetRedactor, writeOwn } from './redact.js'
 
 afterEach(() => resetRedactor())
 
@@ -12,6 +12,18 @@ describe('redact', () => {
   it('ignores values too short to be secrets', () => {
     registerSecret('on')
     expect(redact('connection on')).toBe('connection on')
+  })
+  it('masks values of 4 to 7 characters only as whole tokens, so report words survive a short secret', () => {
+    registerSecret('node')
+    registerSecret('Zq7x')
+    registerSecret('pass')
+    expect(redact('node.env-vars on the node: bad value Zq7x, "Zq7x"; 3 passed')).toBe(
+      'node.env-vars on the [REDACTED]: bad value [REDACTED], "[REDACTED]"; 3 passed',
+    )
+  })
+  it('masks values of 8 characters or more wherever they appear', () => {
+    registerSecret('Zq7xWv9k')
+    expect(redact('prefixZq7xWv9ksuffix')).toBe('prefix[REDACTED]suffix')
   })
   it('escapes regex characters in values', () => {
     registerSecret('p@ss.w*rd(1)')
@@ -49,5 +61,16 @@ describe('guardStream', () => {
     s.write('debug: header x-vault-token: hvs.AAAAAAAAAAAAAAAAAAAAAAAA and CANARY-stream-77\n')
     s.write(Buffer.from('buffer CANARY-stream-77\n'))
     expect(out).toBe('debug: header x-vault-token: [REDACTED] and [REDACTED]\nbuffer [REDACTED]\n')
+  })
+  it("lets the doctor's own, already redacted document through untouched", async () => {
+    const { PassThrough } = await import('node:stream')
+    const s = new PassThrough()
+    let out = ''
+    s.on('data', (d: Buffer) => (out += d.toString()))
+    guardStream(s)
+    registerSecret('"status": "pass",')
+    const doc = '{\n  "status": "pass",\n  "id": "x"\n}\n'
+    writeOwn(s, doc)
+    expect(out).toBe(doc)
   })
 })

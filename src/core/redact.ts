@@ -41,7 +41,7 @@ const SHAPES: readonly RegExp[] = [
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 // A token is bounded by anything that cannot be part of an identifier, path, host or id.
-const WORDISH = 'A-Za-z0-9_.\\-/:@'
+const WORDISH = 'A-Za-z0-9_.\\-/@'
 const alternation = (set: Set<string>) =>
   [...set]
     .sort((a, b) => b.length - a.length) // longest first, so a value containing another is masked whole

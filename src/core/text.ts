@@ -12,7 +12,9 @@ const BIDI = /[\u202a-\u202e\u2066-\u2069]/g
 
 /**
  * One printable line: line breaks become `⏎ ` (the reader still sees that there were several lines),
- * control and bidi characters become `�`, runs of whitespace collapse, and the result is capped.
+ * control and bidi characters become `�`, runs of whitespace collapse, and the result is capped. A leading
+ * `::` becomes `: :`, since a renderer may put the text at the start of a line, where `::error::` would be
+ * a GitHub Actions workflow command.
  */
 export function oneLine(text: string, max = 500): string {
   const out = text
@@ -22,6 +24,7 @@ export function oneLine(text: string, max = 500): string {
     .replace(BIDI, '\ufffd')
     .replace(/[ \t]{2,}/g, ' ')
     .trim()
+    .replace(/^::/, ': :')
   return out.length > max ? `${out.slice(0, max - 1)}…` : out
 }
 
