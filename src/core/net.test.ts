@@ -1,5 +1,6 @@
 // The classifier against real sockets: Node's https client and undici's fetch (the two transports the
 // provider SDKs sit on) each fail against each fault, and the fault must read the same for both.
+import type { ServerResponse } from 'node:http'
 import { request } from 'node:https'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closedPort, startLoopbackServer, startSilentServer, type LoopbackServer } from '../sandbox/server.js'
@@ -15,7 +16,7 @@ import {
   redirectError,
   RunAborted,
 } from './net.js'
-import { isNetworkFault, ProviderError } from './provider.js'
+import { isNetworkFault, type ProviderError } from './provider.js'
 
 const ca = createCA()
 const DAY = 86_400_000
@@ -27,7 +28,7 @@ let silent: Awaited<ReturnType<typeof startSilentServer>>
 let refusedPort: number
 
 beforeAll(async () => {
-  const ok = (r: { res: import('node:http').ServerResponse }) => void r.res.end('{}')
+  const ok = (r: { res: ServerResponse }) => void r.res.end('{}')
   good = await startLoopbackServer(ok, { tls: issueCertificate(ca) })
   expired = await startLoopbackServer(ok, {
     tls: issueCertificate(ca, {
