@@ -1,7 +1,20 @@
-// Regenerates docs/checks.md from the built registry (npm run docs). test/registry.test.ts fails on drift.
-import { writeFileSync } from 'node:fs'
+// Regenerates what is derived from the registry into static files (npm run docs):
+// - docs/checks.md from the checks and remedies;
+// - the report schema's provider enum from the provider registry.
+// test/registry.test.ts and test/report-schema.test.ts fail when either drifts.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { titleOf } from '../dist/app/providers.js'
 import { checks } from '../dist/checks/index.js'
+import { providerIds } from '../dist/providers/index.js'
 import { catalogMarkdown } from '../dist/render/catalog.js'
 
-writeFileSync(new URL('../docs/checks.md', import.meta.url), catalogMarkdown(checks))
+writeFileSync(new URL('../docs/checks.md', import.meta.url), catalogMarkdown(checks, titleOf))
 console.log(`docs/checks.md: ${checks.length} checks`)
+
+const schemaUrl = new URL('../schema/report.schema.json', import.meta.url)
+const schema = readFileSync(schemaUrl, 'utf8')
+const enumLine = `"provider": { "enum": [${providerIds.map((id) => JSON.stringify(id)).join(', ')}] }`
+const updated = schema.replace(/"provider": \{ "enum": \[[^\]]*\] \}/, enumLine)
+if (updated === schema && !schema.includes(enumLine)) throw new Error('schema: provider enum not found')
+writeFileSync(schemaUrl, updated)
+console.log(`schema/report.schema.json: provider enum ${providerIds.join(', ')}`)

@@ -22,22 +22,29 @@ interface ContractIds {
   remedies: { id: string; title: string; section: string }[]
 }
 
-/** The contract beside the repo when it is there (a session, CI), else the copy kept in test/fixtures. */
-function contractIds(): ContractIds {
-  const copy = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/contract-ids.json'), 'utf8')) as ContractIds
-  const live = join(ROOT, '../shared/CONTRACT.md')
-  if (!existsSync(live)) return copy
-  const contract = readFileSync(live, 'utf8')
+const LIVE_CONTRACT = join(ROOT, '../shared/CONTRACT.md')
+const LIVE_DOC = join(ROOT, '../shared/docs/external-secret-managers.txt')
+const DOC_COPY = join(ROOT, 'test/fixtures/docs/external-secret-managers.txt')
+const COPY = join(ROOT, 'test/fixtures/contract-ids.json')
+
+/** The ids of CONTRACT §4 and §5, parsed from the contract text. */
+function parseContract(contract: string): ContractIds {
   const section = (n: number) => contract.split(/\n## /).find((s) => s.startsWith(`${n}.`)) ?? ''
   const ids = [...section(4).matchAll(/`([a-z0-9.-]+)`/g)]
     .map((m) => m[1] as string)
-    .filter((t) => /^(node|vault|aws|k8s|gcp|azure)\.[a-z0-9-]+$/.test(t))
+    .filter((t) => /^[a-z0-9]+\.[a-z0-9-]+$/.test(t) && Object.values(FOLDER_PREFIX).includes(t.split('.')[0] as string))
   const rems = [...section(5).matchAll(/^\| `([a-z.-]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => ({
     id: m[1] as string,
     title: m[2] as string,
     section: m[3] as string,
   }))
   return { checks: [...new Set(ids)], remedies: rems }
+}
+
+/** The contract beside the repo when it is there (a session, CI), else the copy kept in test/fixtures. */
+function contractIds(): ContractIds {
+  if (!existsSync(LIVE_CONTRACT)) return JSON.parse(readFileSync(COPY, 'utf8')) as ContractIds
+  return parseContract(readFileSync(LIVE_CONTRACT, 'utf8'))
 }
 
 const isCheck = (v: unknown): v is Check =>
@@ -117,6 +124,53 @@ describe('registry parity', () => {
     const landed = new Set(['node', ...checks.map((c) => FOLDER_PREFIX[c.provider])])
     const missing = contract.checks.filter((id) => landed.has(id.split('.')[0] as string) && !have.has(id))
     expect(missing).toEqual([])
+  })
+
+  it('the contract lists are not empty: a parser that finds nothing must not pass everything', () => {
+    expect(contract.checks.length).toBe(49)
+    expect(contract.remedies.length).toBe(21)
+    expect(checks.length).toBeGreaterThanOrEqual(49)
+  })
+
+  it.runIf(existsSync(LIVE_CONTRACT))('the vendored contract ids equal ../shared/CONTRACT.md', () => {
+    const copy = JSON.parse(readFileSync(COPY, 'utf8')) as ContractIds
+    expect({ checks: copy.checks, remedies: copy.remedies }).toEqual(contract)
+  })
+
+  it.runIf(existsSync(LIVE_DOC))('the vendored documentation equals ../shared/docs', () => {
+    expect(readFileSync(DOC_COPY, 'utf8')).toBe(readFileSync(LIVE_DOC, 'utf8'))
+  })
+
+  it("every doc remedy's body and example are the documentation's own lines, in order", () => {
+    const norm = (l: string) => l.trim().replace(/\s+/g, ' ')
+    // The documentation's text file wraps one line after "interpolation (": read it as the sentence it is.
+    const doc = readFileSync(existsSync(LIVE_DOC) ? LIVE_DOC : DOC_COPY, 'utf8')
+      .replace(/\(\n/g, '(')
+      .split('\n')
+      .map(norm)
+      .filter(Boolean)
+    // Each line, in order; an excerpt may skip at most two lines (the closing braces of an enclosing block).
+    const foundAt = (lines: string[]) =>
+      doc.findIndex((first, i) => {
+        if (first !== lines[0]) return false
+        let at = i
+        for (const l of lines.slice(1)) {
+          const next = doc.slice(at + 1, at + 4).indexOf(l)
+          if (next < 0) return false
+          at += next + 1
+        }
+        return true
+      })
+    const problems: string[] = []
+    for (const [id, r] of Object.entries(docRemedies) as [string, { body?: string; example?: string }][]) {
+      for (const part of [r.body, r.example]) {
+        if (!part) continue
+        const lines = part.split('\n').map(norm).filter(Boolean)
+        if (foundAt(lines) < 0)
+          problems.push(`${id}: not found in the documentation as written:\n${lines.join('\n')}`)
+      }
+    }
+    expect(problems).toEqual([])
   })
 
   it('docs/checks.md is generated from the registry (run `npm run docs` after changing a check)', () => {

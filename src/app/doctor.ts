@@ -1,7 +1,7 @@
 // What `doctor` (and `demo`) do between parsing flags and exiting: load the config, select checks, run them
 // with a progress view on stderr, render the one Report in the chosen format, and return the exit code.
 // Usage problems throw UsageError (exit 2, one line, no stack).
-import { accessSync, appendFileSync, constants, statSync, writeFileSync } from 'node:fs'
+import { accessSync, appendFileSync, constants, existsSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { checks as catalogue } from '../checks/index.js'
 import type { Check } from '../core/check.js'
@@ -154,6 +154,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   checkGlobs('--skip', skipGlobs, ids)
   parseProviders(opts.providers)
   const output = checkOutputPath(opts.output, cwd)
+  for (const m of opts.manifests ?? [])
+    if (!existsSync(resolve(cwd, m))) throw new UsageError(`--manifests ${m}: no such file or folder`)
   const write = (s: string) => void writeOwn(stderr, s)
   const summaryProblem =
     format === 'github' && env.GITHUB_STEP_SUMMARY ? stepSummaryWritable(env.GITHUB_STEP_SUMMARY) : undefined

@@ -2,7 +2,13 @@
 // The HCL parser (@cdktf/hcl2json, HashiCorp's own parser as WASM, ~150 ms to load) is imported on first use.
 // Two things Vault does that an HCL2 parser does not: `mode = 0600` is octal (Vault reads agent config with
 // HCL 1), and blocks come in two spellings (`method { type = "kubernetes" }` and `method "kubernetes" {}`).
-import { readFile } from 'node:fs/promises'
+// The node checks read the same agent config (its sinks and templates are files on the node), so this
+// module is pure apart from reading the files it is pointed at, through core/files.
+import { parseHclDuration } from '../../core/duration.js'
+import { InputFileError, readInput } from '../../core/files.js'
+import { DEFAULT_STATIC_RENDER_INTERVAL_MS } from './model.js'
+
+export { DEFAULT_STATIC_RENDER_INTERVAL_MS }
 
 export interface AgentAutoAuth {
   /** `kubernetes`, `approle`, `aws`, `token_file`… */
@@ -62,9 +68,6 @@ export class AgentConfigError extends Error {
   }
 }
 
-/** Vault Agent's default for non-leased (KV v2) secrets. */
-export const DEFAULT_STATIC_RENDER_INTERVAL_MS = 5 * 60_000
-
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -96,24 +99,6 @@ export function parseMode(v: unknown): number | undefined {
   const digits = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim().replace(/^0o/i, '') : ''
   if (!/^[0-7]{1,4}$/.test(digits)) return undefined
   return parseInt(digits, 8)
-}
-
-/** Go-style durations (`5m`, `1h30m`, `90s`, `250ms`) or a bare number of seconds. */
-export function parseDuration(v: unknown): number | undefined {
-  if (typeof v === 'number') return v * 1000
-  if (typeof v !== 'string') return undefined
-  const s = v.trim()
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-  let total = 0
-  let rest = s
-  while (rest) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)/.exec(rest)
-    if (!m) return undefined
-    total += Number(m[1]) * (units[m[2] as string] as number)
-    rest = rest.slice(m[0].length)
-  }
-  return s ? total : undefined
 }
 
 /** Line numbers of the top-level-ish occurrences of a block keyword, in source order. */
@@ -235,13 +220,24 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
     autoAuth,
     sinks,
     templates,
-    staticSecretRenderIntervalMs: interval === undefined ? undefined : parseDuration(interval),
+    staticSecretRenderIntervalMs: interval === undefined ? undefined : parseHclDuration(interval),
     exitOnRetryFailure: bool(templateConfig.exit_on_retry_failure),
   }
 }
 
+/** Reads and parses an agent config file; InputFileError when it is missing, not a regular file or too large. */
 export async function readAgentConfig(path: string): Promise<AgentConfig> {
-  return parseAgentConfig(await readFile(path, 'utf8'), path)
+  return parseAgentConfig(await readInput(path, 'agent config'), path)
+}
+
+/** A template source, or undefined when it cannot be read (missing, not a regular file, over the cap). */
+async function readTemplate(path: string): Promise<string | undefined> {
+  try {
+    return await readInput(path, 'template')
+  } catch (e) {
+    if (e instanceof InputFileError) return undefined
+    throw e
+  }
 }
 
 export interface TemplateKeyRef {
@@ -332,13 +328,7 @@ export function injectorTemplates(annotations: Readonly<Record<string, string>>)
 /** Every path and key the agent's templates use, reading `source` files; unreadable sources are reported. */
 export async function agentTemplateRefs(
   agent: AgentConfig,
-  read: (path: string) => Promise<string | undefined> = async (p) => {
-    try {
-      return await readFile(p, 'utf8')
-    } catch {
-      return undefined
-    }
-  },
+  read: (path: string) => Promise<string | undefined> = readTemplate,
 ): Promise<{ refs: (TemplateRefs & { template: AgentTemplate; file: string })[]; unreadable: string[] }> {
   const refs: (TemplateRefs & { template: AgentTemplate; file: string })[] = []
   const unreadable: string[] = []
