@@ -16,6 +16,7 @@ import { renderText } from '../render/text.js'
 import { makeColor } from './color.js'
 import { ConfigError, loadConfig, type ResolvedConfig } from './config.js'
 import { renderFormat, type Format } from './formats.js'
+import { nodeIdentity, parseLabels } from './node-identity.js'
 import { parseProviders, titleOf } from './providers.js'
 import { UsageError } from './usage-error.js'
 
@@ -42,6 +43,8 @@ export interface DoctorOptions {
   readonly manifests?: readonly string[]
   readonly verbose?: boolean
   readonly color?: boolean
+  /** --label k=v: names this node in the report (fleet runs). */
+  readonly labels?: readonly string[]
   readonly version?: string
   readonly env?: NodeJS.ProcessEnv
   readonly cwd?: string
@@ -153,6 +156,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   checkGlobs('--only', only, ids)
   checkGlobs('--skip', skipGlobs, ids)
   parseProviders(opts.providers)
+  const node = nodeIdentity(env, parseLabels(opts.labels))
   const output = checkOutputPath(opts.output, cwd)
   for (const m of opts.manifests ?? [])
     if (!existsSync(resolve(cwd, m))) throw new UsageError(`--manifests ${m}: no such file or folder`)
@@ -196,6 +200,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
       signal: interrupt.signal,
       env,
       version: opts.version,
+      node,
       onStart: (c) => progress.start(c),
       onResult: (r) => progress.result(r),
     })

@@ -35,6 +35,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
       offline: flags.offline,
       manifests: flags.manifests,
       verbose: flags.verbose,
+      labels: flags.label,
       color: flags.color,
       version: this.config.version,
     })

@@ -40,6 +40,11 @@ export const doctorFlags = {
     multiple: true,
     helpValue: 'PATH',
   }),
+  label: Flags.string({
+    summary: 'Name this node in the report: key=value (repeatable), for fleet runs.',
+    multiple: true,
+    helpValue: 'K=V',
+  }),
   verbose: Flags.boolean({ char: 'v', summary: 'Show evidence and passing details.' }),
   color: Flags.boolean({
     summary: 'Colour output (default: on a terminal, unless NO_COLOR).',

@@ -54,6 +54,17 @@ export interface ExpiredIgnore {
   readonly until: string
 }
 
+/**
+ * The node a report was made on, so that reports from a fleet can be told apart and grouped: the host name,
+ * and where present the Expanso node id, the Kubernetes node and pod (downward API) and `--label k=v`.
+ */
+export interface NodeIdentity {
+  readonly hostname: string
+  readonly expansoNodeId?: string
+  readonly kubernetes?: { readonly node?: string; readonly pod?: string; readonly namespace?: string }
+  readonly labels?: Readonly<Record<string, string>>
+}
+
 /** A provider the report covers, as the registry names it (renderers head its checks with the title). */
 export interface ProviderRef {
   readonly id: string
@@ -65,6 +76,8 @@ export interface Report {
   readonly tool: { readonly name: 'edge-secrets'; readonly version: string }
   /** The providers of the run in registry order; a saved report re-renders with its own titles. */
   readonly providers?: readonly ProviderRef[]
+  /** Where the report was made (additive; absent in reports of older versions). */
+  readonly node?: NodeIdentity
   readonly startedAt: string
   readonly durationMs: number
   readonly summary: Summary

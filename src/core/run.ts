@@ -17,6 +17,7 @@ import {
   type CheckResult,
   type ExpiredIgnore,
   type FailOn,
+  type NodeIdentity,
   type Report,
 } from './report.js'
 
@@ -39,6 +40,8 @@ export interface RunOptions {
   readonly env?: NodeJS.ProcessEnv
   readonly now?: () => Date
   readonly version?: string
+  /** The node this run is on (src/app/node-identity.ts). */
+  readonly node?: NodeIdentity
   /** For tests: replaces provider APIs by id (`{ vault: fakeVault() }`). */
   readonly apis?: Readonly<Record<string, unknown>>
   readonly onStart?: (check: Check) => void
@@ -261,6 +264,7 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'edge-secrets', version: opts.version ?? '0.0.0' },
     providers: opts.providers.filter((p) => inReport.has(p.id)).map((p) => ({ id: p.id, title: p.title })),
+    ...(opts.node ? { node: opts.node } : {}),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     summary,
