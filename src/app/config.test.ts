@@ -159,3 +159,18 @@ describe('config resolution', () => {
     await expect(loadConfig({ file: '/nonexistent/edge-secrets.yaml', env: {} })).rejects.toThrow(ConfigError)
   })
 })
+
+describe('key locations', () => {
+  it('records where each key of the file is written, for located formats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-cfg-'))
+    const file = join(dir, 'edge-secrets.yaml')
+    writeFileSync(
+      file,
+      ['aws:', '  region: us-east-1', '  secrets:', '    - id: expanso/pipeline/credentials'].join('\n'),
+    )
+    const c = await loadConfig({ file, env: {} })
+    expect(c.locations?.['aws.region']).toEqual({ line: 2, column: 3 })
+    expect(c.locations?.['aws.secrets.0']).toEqual({ line: 4, column: 7 })
+    expect(c.locations?.['aws.secrets.0.id']).toEqual({ line: 4, column: 7 })
+  })
+})

@@ -115,6 +115,11 @@ const coreSchema = {
   ),
 }
 
+export interface KeyLocation {
+  readonly line: number
+  readonly column: number
+}
+
 export interface IgnoreEntry {
   readonly check: string
   readonly reason: string
@@ -126,6 +131,11 @@ export interface IgnoreEntry {
 export interface CoreConfig {
   /** The file the config came from, or undefined for zero-config. */
   readonly file?: string
+  /**
+   * Where each key of that file is written: `aws.secrets.0.id` → line and column. SARIF and the other
+   * located formats point a finding without a file of its own at the key that configured the failing thing.
+   */
+  readonly locations?: Readonly<Record<string, KeyLocation>>
   readonly environment?: string
   readonly pipeline: {
     readonly config: string
@@ -148,6 +158,8 @@ export interface CoreConfig {
 export interface LoadOptions {
   /** --config */
   readonly file?: string
+  /** Where each key of the file is written (filled by the loader). */
+  readonly locations?: Readonly<Record<string, KeyLocation>>
   readonly env?: NodeJS.ProcessEnv
   readonly cwd?: string
   /** --manifests */
@@ -189,6 +201,10 @@ export function configLoader<Config extends CoreConfig>(
 
   /** Parses and validates YAML text; errors carry the file and the line of the offending key or value. */
   function parseConfigText(text: string, file: string): RawConfig {
+    return parseWithLocations(text, file).raw
+  }
+
+  function parseWithLocations(text: string, file: string) {
     const lineCounter = new LineCounter()
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
     const first = doc.errors[0]
@@ -218,7 +234,7 @@ export function configLoader<Config extends CoreConfig>(
       )
       throw new ConfigError(describe(error, path, value), file, line, col)
     }
-    return value as RawConfig
+    return { raw: value as RawConfig, locations: keyLocations(doc, lineCounter) }
   }
 
   /** Applies defaults and env vars to validated raw config. Pure but for existence checks of env-named files. */
@@ -235,6 +251,7 @@ export function configLoader<Config extends CoreConfig>(
     const envFiles = (pipeline.envFiles ?? []).map((f) => abs(f) as string)
     const out: Record<string, unknown> = {
       file: opts.file,
+      ...(opts.locations ? { locations: opts.locations } : {}),
       environment: strOf(core.environment),
       pipeline: {
         config: pipelineConfig ?? DEFAULT_PIPELINE_CONFIG,
@@ -264,6 +281,7 @@ export function configLoader<Config extends CoreConfig>(
   async function loadConfig(opts: LoadOptions = {}): Promise<Config> {
     const file = discoverConfigFile(opts)
     let raw: RawConfig = {}
+    let locations: Record<string, KeyLocation> | undefined
     if (file) {
       let text: string
       try {
@@ -276,9 +294,9 @@ export function configLoader<Config extends CoreConfig>(
           file,
         )
       }
-      raw = parseConfigText(text, file)
+      ;({ raw, locations } = parseWithLocations(text, file))
     }
-    return resolveConfig(raw, { ...opts, file })
+    return resolveConfig(raw, { ...opts, file, locations })
   }
 
   /** A resolved config for tests and the harness: zero-config with nothing from the environment. */
@@ -287,6 +305,36 @@ export function configLoader<Config extends CoreConfig>(
   }
 
   return { schema, parseConfigText, resolveConfig, loadConfig, defaultConfig }
+}
+
+/** Every key of the document by dotted path (`vault.secrets.0.path`), with where its key is written. */
+function keyLocations(doc: Document, lc: LineCounter): Record<string, KeyLocation> {
+  const out: Record<string, KeyLocation> = {}
+  const at = (n: Node | null | undefined) => {
+    const offset = n?.range?.[0]
+    if (offset === undefined) return undefined
+    const p = lc.linePos(offset)
+    return { line: p.line, column: p.col }
+  }
+  const walk = (node: Node | null | undefined, path: string) => {
+    if (isMap(node))
+      for (const pair of node.items) {
+        const key = String((pair.key as { value?: unknown })?.value)
+        const here = path ? `${path}.${key}` : key
+        const loc = at(pair.key as Node)
+        if (loc) out[here] = loc
+        walk(pair.value as Node, here)
+      }
+    else if (isSeq(node))
+      node.items.forEach((item, i) => {
+        const here = `${path}.${i}`
+        const loc = at(item as Node)
+        if (loc) out[here] = loc
+        walk(item as Node, here)
+      })
+  }
+  walk(doc.contents as Node, '')
+  return out
 }
 
 const unescapePointer = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~')

@@ -78,6 +78,11 @@ export interface Report {
   readonly providers?: readonly ProviderRef[]
   /** Where the report was made (additive; absent in reports of older versions). */
   readonly node?: NodeIdentity
+  /** The doctor config the run used, and where each of its keys is written (for located formats). */
+  readonly config?: {
+    readonly file: string
+    readonly locations?: Readonly<Record<string, { readonly line: number; readonly column: number }>>
+  }
   readonly startedAt: string
   readonly durationMs: number
   readonly summary: Summary

@@ -265,6 +265,14 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     tool: { name: 'edge-secrets', version: opts.version ?? '0.0.0' },
     providers: opts.providers.filter((p) => inReport.has(p.id)).map((p) => ({ id: p.id, title: p.title })),
     ...(opts.node ? { node: opts.node } : {}),
+    ...(opts.config.file
+      ? {
+          config: {
+            file: opts.config.file,
+            ...(opts.config.locations ? { locations: opts.config.locations } : {}),
+          },
+        }
+      : {}),
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     summary,
