@@ -11,6 +11,7 @@ import type { FailOn, Report } from '../core/report.js'
 import { DEFAULTS, globMatcher, MAX_TIMER_MS, runChecks } from '../core/run.js'
 import { didYouMean } from '../core/suggest.js'
 import { providerById, providers } from '../providers/index.js'
+import { criticalPathLines } from '../render/critical-path.js'
 import { liveProgress, plainProgress, progressMode, type ProgressView } from '../render/live.js'
 import { renderText } from '../render/text.js'
 import { makeColor } from './color.js'
@@ -56,7 +57,7 @@ export interface DoctorOptions {
   readonly catalogue?: readonly Check[]
 }
 
-const MACHINE_FORMATS: readonly Format[] = ['json', 'junit', 'sarif', 'github']
+const MACHINE_FORMATS: readonly Format[] = ['json', 'junit', 'sarif', 'github', 'prometheus']
 
 function durationFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
@@ -214,11 +215,13 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   const doc =
     format === 'text'
       ? renderText(report, { color: docColor, verbose: opts.verbose })
-      : await renderFormat(format, report, all)
+      : await renderFormat(format, report, all, { config, env })
   // The human summary goes to stderr whenever stdout does not already carry it.
   if (output || machine || format === 'markdown') write(renderText(report, { color, verbose: opts.verbose }))
   if (output) writeFileSync(output, doc)
   else writeOwn(stdout, doc)
+  // When the doctor itself seems slow, --verbose says where the time went.
+  if (opts.verbose) write(criticalPathLines(report).map((l) => `${color.dim(l)}\n`).join(''))
   if (format === 'github' && env.GITHUB_STEP_SUMMARY && !summaryProblem)
     appendFileSync(env.GITHUB_STEP_SUMMARY, await renderFormat('markdown', report, all))
   return { report, exitCode: report.exitCode }

@@ -42,8 +42,20 @@ export interface CheckResult {
   /** The finding keys behind a warn/fail, each with its own message, remedies and affected items. */
   readonly findings?: readonly FindingResult[]
   readonly location?: Location
+  /** When the check ran and what it waited for: the run's critical path is read from these. */
+  readonly timing?: CheckTiming
   /** Set when an `ignore:` entry applied (status is then `skip`, skipReason `ignored`). */
   readonly ignored?: { readonly reason: string; readonly until?: string; readonly wouldHaveBeen: Status }
+}
+
+/** Milliseconds since the run started. */
+export interface CheckTiming {
+  /** When the check began running (after its needs passed and a slot was free). */
+  readonly startMs: number
+  /** The checks it needed, each with when it settled: the last of them is what it waited for. */
+  readonly needs?: readonly { readonly check: string; readonly settledMs: number }[]
+  /** Time spent ready but waiting for a free slot (--concurrency). */
+  readonly queuedMs: number
 }
 
 export type Summary = Readonly<Record<'total' | Status, number>>

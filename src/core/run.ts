@@ -164,6 +164,7 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
   const slots = limiter(Math.max(1, opts.concurrency ?? DEFAULTS.concurrency))
 
   const finish = (r: CheckResult): CheckResult => {
+    settledAt.set(r.id, sinceStart())
     opts.onResult?.(r)
     return r
   }
@@ -184,6 +185,9 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     return undefined
   }
 
+  const sinceStart = () => Math.round(performance.now() - t0)
+  const settledAt = new Map<string, number>()
+
   /** A failed need makes this check `skip: dependency-failed`, naming it: one root cause, not a cascade. */
   const failedNeed = async (check: Check): Promise<string | undefined> => {
     for (const need of check.needs ?? []) {
@@ -196,6 +200,13 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     return undefined
   }
 
+  const timingOf = (check: Check, readyMs: number, startMs: number) => {
+    const needs = (check.needs ?? []).flatMap((n) =>
+      settledAt.has(n) ? [{ check: n, settledMs: settledAt.get(n) as number }] : [],
+    )
+    return { startMs, queuedMs: Math.max(0, startMs - readyMs), ...(needs.length ? { needs } : {}) }
+  }
+
   /** The context a check sees: its own provider's API and the node's, both lazy (an SDK loads on first use). */
   const contextFor = (check: Check, signal: AbortSignal): AnyContext => {
     const ctx: Record<string, unknown> = { config: opts.config, signal, now, offline, recorder }
@@ -205,7 +216,9 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
   }
 
   const attempt = async (check: Check): Promise<CheckResult> => {
+    const readyMs = sinceStart()
     await slots.acquire()
+    const timing = timingOf(check, readyMs, sinceStart())
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
     const own = new AbortController()
@@ -222,9 +235,9 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
       )
       aborted.catch(() => {})
       const outcome = await Promise.race([check.run(contextFor(check, signal)), aborted])
-      return toResult(check, outcome, elapsed())
+      return { ...toResult(check, outcome, elapsed()), timing }
     } catch (e) {
-      return thrownResult(check, e, signal, elapsed())
+      return { ...thrownResult(check, e, signal, elapsed()), timing }
     } finally {
       clearTimeout(timer)
       slots.release()
