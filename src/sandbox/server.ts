@@ -84,7 +84,9 @@ export async function startLoopbackServer(
   handler: (r: SimRequest) => void | Promise<void>,
   options: StartOptions = {},
 ): Promise<LoopbackServer> {
-  const knobs: ServerKnobs = { latencyMs: 0, blackHole: false, clockOffsetMs: 0, ...options.knobs }
+  // EDGE_SECRETS_SIM_LATENCY_MS adds latency to every simulator at once (npm run bench measures a slow network).
+  const latencyMs = Number(process.env.EDGE_SECRETS_SIM_LATENCY_MS ?? 0) || 0
+  const knobs: ServerKnobs = { latencyMs, blackHole: false, clockOffsetMs: 0, ...options.knobs }
   const requests: RequestLogEntry[] = []
   const sockets = new Set<Socket>()
 
