@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isReadOnlyRequest } from '../../src/sandbox/vault.js'
-import { VAULT_CANARIES, vaultScenarios } from '../../src/sandbox/scenarios/vault.js'
+import { OTHER_HOST, VAULT_CANARIES, vaultScenarios } from '../../src/sandbox/scenarios/vault.js'
 import { runScenario, scenarioMismatches } from '../helpers/cli.js'
 
 const byName = (n: string) => {
@@ -42,6 +42,18 @@ describe('vault scenarios end to end (built CLI against the simulator)', () => {
       expect(notPassing.map((c) => `${c.id}:${c.status}`)).toEqual([])
     }
     if (name === 'vault-black-hole') expect(run.durationMs).toBeLessThan(11_000)
+    if (name === 'vault-redirect') {
+      // The redirect is named, and nothing — no token, no request at all — reached the other host.
+      expect(run.report.checks.find((c) => c.id === 'vault.health')?.summary).toMatch(
+        /redirected \(HTTP 307\) to another host, 127\.0\.0\.1:\d+; the doctor sends no credentials there/,
+      )
+      expect(run.requestLog.filter((r) => r.server === OTHER_HOST)).toEqual([])
+      expect(run.requestLog.filter((r) => r.server === 'vault').length).toBeGreaterThan(0)
+    }
+    if (name === 'vault-proxy-page')
+      expect(run.report.checks.find((c) => c.id === 'vault.health')?.summary).toMatch(
+        /answered HTTP 502 \(text\/html\), not Vault$/,
+      )
     if (name === 'vault-kv2-missing-data') {
       const c = run.report.checks.find((x) => x.id === 'vault.secret-paths')
       expect(c?.summary).toContain('secret/data/expanso/prod/pipeline')

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
+import { parseHclDuration } from '../../src/core/duration.js'
 import { EXAMPLES_DIR } from '../helpers/examples.js'
 import {
   agentTemplateRefs,
   injectorTemplates,
   parseAgentConfig,
-  parseDuration,
   parseMode,
   parseTemplate,
   readAgentConfig,
@@ -134,11 +134,11 @@ describe('parsers', () => {
     expect(parseMode('rw')).toBeUndefined()
     expect(parseMode(999)).toBeUndefined()
   })
-  it('reads durations', () => {
-    expect(parseDuration('5m')).toBe(300_000)
-    expect(parseDuration('1h30m')).toBe(5_400_000)
-    expect(parseDuration(30)).toBe(30_000)
-    expect(parseDuration('soon')).toBeUndefined()
+  it('reads durations as HCL durations (one parser: core/duration)', () => {
+    expect(parseHclDuration('5m')).toBe(300_000)
+    expect(parseHclDuration('1h30m')).toBe(5_400_000)
+    expect(parseHclDuration(30)).toBe(30_000)
+    expect(parseHclDuration('soon')).toBeUndefined()
   })
 })
 

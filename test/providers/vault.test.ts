@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -241,11 +242,37 @@ describe('vault provider failure modes', () => {
     }
   })
 
+  it('reads no file that is not a regular file: a FIFO agent config, a directory as token file', async () => {
+    const fifo = join(dir, 'agent.fifo')
+    execFileSync('mkfifo', [fifo])
+    const a = await vaultSession({ vault: { address: sim.url, agentConfig: fifo } }).api.agent()
+    expect(a).toMatchObject({ status: 'invalid', path: fifo })
+    expect(a.status === 'invalid' && a.message).toBe(
+      `${fifo} is a FIFO (named pipe), not a regular file: not read`,
+    )
+    const tokenDir = join(dir, 'token-dir')
+    mkdirSync(tokenDir)
+    const { api } = vaultSession(cfg({ auth: { method: 'token', tokenFile: tokenDir } }))
+    await expect(api.login()).rejects.toMatchObject({
+      kind: 'invalid',
+      message: `cannot read the token file: ${tokenDir} is a directory, not a regular file: not read`,
+    })
+  })
+
+  it('says where a CA file that holds no certificate came from', async () => {
+    const junk = join(dir, 'junk-ca.pem')
+    writeFileSync(junk, 'not a certificate\n')
+    const { api } = vaultSession({ vault: { address: sim.url } }, { env: { VAULT_CACERT: junk } })
+    const tls = await api.tlsInfo()
+    expect(tls.caError).toBe(`the CA file ${junk} (from VAULT_CACERT) holds no PEM certificate`)
+    expect(tls.trust).toBe(`${junk} (env)`)
+  })
+
   it('reports connection refused', async () => {
     const s = await startVaultSim(healthyVaultState())
     const url = s.url
     await s.close()
     const { api } = vaultSession({ vault: { address: url } })
-    await expect(api.probeAddress()).rejects.toMatchObject({ kind: 'refused' })
+    await expect(api.probeAddress()).rejects.toMatchObject({ kind: 'refused', fault: 'refused' })
   })
 })

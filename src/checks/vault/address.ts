@@ -1,5 +1,5 @@
 import { defineCheck, found, pass } from '../define.js'
-import { isProviderError } from '../../core/provider.js'
+import { isNetworkFault, isProviderError } from '../../core/provider.js'
 
 const LOOPBACK = /^(127\.|localhost$|::1$)/
 
@@ -27,20 +27,20 @@ export default defineCheck({
     dns: {
       status: 'fail',
       severity: 'critical',
-      message: 'cannot resolve {{host}} ({{code}})',
+      message: 'cannot reach Vault: {{reason}}',
       remedies: ['vault.network-reach', 'vault.fix-address'],
     },
     refused: {
       status: 'fail',
       severity: 'critical',
-      message: '{{host}}:{{port}} refused the connection (nothing listens there)',
+      message: 'cannot reach Vault: {{reason}}; nothing listens there',
       remedies: ['vault.fix-address', 'vault.network-reach'],
     },
     unreachable: {
       status: 'fail',
       severity: 'critical',
       symptom: 'slow-startup',
-      message: 'cannot connect to {{host}}:{{port}}: {{reason}}',
+      message: 'cannot reach Vault: {{reason}}',
       remedies: ['vault.network-reach'],
     },
     plaintext: {
@@ -64,22 +64,13 @@ export default defineCheck({
         return found('plaintext', { address: p.url }, { details })
       return pass(`${p.host}:${p.port} accepts connections (${p.connectMs} ms)`, details)
     } catch (e) {
-      if (!isProviderError(e)) throw e
-      let host = s.address
-      let port = ''
-      try {
-        const u = new URL(s.address)
-        host = u.hostname
-        port = u.port || (u.protocol === 'https:' ? '443' : '80')
-      } catch {
-        // the provider already said why
-      }
+      if (isProviderError(e) && e.kind === 'invalid' && !e.fault)
+        return found('invalid', { reason: e.message })
+      if (!isNetworkFault(e)) throw e
+      // The classifier's words (core/net), so the same fault reads the same for every provider.
       const cmd = { 'vault.network-reach': [`curl -sS ${s.address}/v1/sys/health`] }
-      if (e.kind === 'dns')
-        return found('dns', { host, code: String(e.facts.code ?? 'ENOTFOUND') }, { commands: cmd })
-      if (e.kind === 'refused') return found('refused', { host, port }, { commands: cmd })
-      if (e.kind === 'invalid') return found('invalid', { reason: e.message })
-      return found('unreachable', { host, port, reason: e.message }, { commands: cmd })
+      const key = e.fault === 'dns' ? 'dns' : e.fault === 'refused' ? 'refused' : 'unreachable'
+      return found(key, { reason: e.message }, { commands: cmd })
     }
   },
 })

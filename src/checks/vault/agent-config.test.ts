@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { AgentLoad } from '../../providers/vault/provider.js'
+import type { AgentLoad } from '../../providers/vault/api.js'
 import { readAgentConfig, type AgentConfig } from '../../providers/vault/agent-config.js'
 import check from './agent-config.js'
 import { example } from '../../../test/helpers/examples.js'
@@ -25,13 +25,11 @@ describe('vault.agent-config', () => {
     expect((await runCheck(check, { vault: fakeVault() })).skipReason).toBe('not-applicable')
   })
   it('reports a missing file and a syntax error with its location', async () => {
-    expect(
-      findingKeys(
-        await runCheck(check, {
-          vault: fakeVault({ agent: async () => ({ status: 'missing', path: '/x.hcl' }) }),
-        }),
-      ),
-    ).toEqual(['missing'])
+    const missing = await runCheck(check, {
+      vault: fakeVault({ agent: async () => ({ status: 'missing', path: '/x.hcl' }) }),
+    })
+    expect(findingKeys(missing)).toEqual(['missing'])
+    expect(remedyIds(missing)).toEqual(['vault.fix-agent-config'])
     const r = await runCheck(check, {
       vault: fakeVault({
         agent: async () => ({
@@ -44,6 +42,7 @@ describe('vault.agent-config', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['invalid'])
+    expect(remedyIds(r)).toEqual(['vault.fix-agent-config'])
     expect(r.findings?.[0]?.location).toEqual({ file: '/x.hcl', line: 2, column: 12 })
   })
   it('reports wide sink and template modes', async () => {
@@ -56,6 +55,7 @@ describe('vault.agent-config', () => {
       config: pipeline,
     })
     expect(findingKeys(r)).toEqual(['sink-perms', 'template-perms'])
+    expect(remedyIds(r)).toEqual(['pattern.file-perms'])
     expect(r.status).toBe('warn')
   })
   it('reports a template destination the pipeline does not load', async () => {
@@ -64,6 +64,7 @@ describe('vault.agent-config', () => {
       config: { pipeline: { envFiles: ['/etc/expanso/other.env'] } },
     })
     expect(findingKeys(r)).toEqual(['destination-not-loaded'])
+    expect(remedyIds(r)).toEqual(['vault.template-destination', 'pattern.interpolation'])
   })
   it('reports an unreadable template source', async () => {
     const r = await runCheck(check, {
@@ -77,6 +78,7 @@ describe('vault.agent-config', () => {
       config: pipeline,
     })
     expect(findingKeys(r)).toEqual(['template-unreadable'])
+    expect(remedyIds(r)).toEqual(['vault.fix-agent-config'])
   })
   it('reports address and role disagreements', async () => {
     const r = await runCheck(check, {
@@ -92,5 +94,6 @@ describe('vault.agent-config', () => {
       config: { ...pipeline, vault: { auth: { method: 'kubernetes', role: 'other-role' } } },
     })
     expect(findingKeys(r)).toEqual(['address-mismatch', 'role-mismatch'])
+    expect(remedyIds(r)).toEqual(['vault.align-configs'])
   })
 })

@@ -1,4 +1,5 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
+import { octalMode as octal } from '../../providers/vault/model.js'
 
 type F =
   | 'missing'
@@ -10,7 +11,6 @@ type F =
   | 'address-mismatch'
   | 'role-mismatch'
 
-const octal = (m: number) => `0${m.toString(8).padStart(3, '0')}`
 const norm = (a: string) => a.replace(/\/+$/, '')
 
 export default defineCheck<'vault', F>({

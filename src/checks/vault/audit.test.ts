@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault, vaultError } from '../../../test/fixtures/vault/fake-api.js'
 import check from './audit.js'
 
@@ -10,6 +10,7 @@ describe('vault.audit', () => {
   it('warns without devices', async () => {
     const r = await runCheck(check, { vault: fakeVault({ audits: async () => [] }) })
     expect(findingKeys(r)).toEqual(['no-audit-device'])
+    expect(remedyIds(r)).toEqual(['bp.audit-logging', 'bp.monitor-access'])
     expect(r.status).toBe('warn')
   })
   it('skips as not-permitted without sudo', async () => {

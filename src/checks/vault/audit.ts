@@ -31,7 +31,7 @@ export default defineCheck({
         `${devices.length} audit device(s): ${devices.map((d) => `${d.path} (${d.type})`).join(', ')}`,
       )
     } catch (e) {
-      if (isProviderError(e) && (e.kind === 'denied' || e.kind === 'unauthenticated'))
+      if (isProviderError(e) && !e.fault && (e.kind === 'denied' || e.kind === 'unauthenticated'))
         return skip(
           'not-permitted',
           'sys/audit needs sudo, which an edge token should not have; an operator can run `vault audit list`',

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
-import { fakeVault, vaultError } from '../../../test/fixtures/vault/fake-api.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
+import { fakeVault, vaultError, vaultFault } from '../../../test/fixtures/vault/fake-api.js'
 import check from './auth.js'
+
+const REMEDIES: Record<string, string[]> = {
+  'no-credentials': ['auth.check-sa-annotations', 'vault.fix-login'],
+  'role-not-found': ['vault.fix-login', 'vault.fix-auth-mount'],
+  'sa-not-authorized': ['auth.check-sa-annotations', 'vault.fix-login'],
+  'jwt-claims': ['vault.fix-login'],
+  'login-denied': ['vault.fix-login', 'auth.review-audit-logs'],
+  'auth-mount-missing': ['vault.fix-auth-mount'],
+}
 
 const loginFails = (e: Error) => fakeVault({ login: () => Promise.reject(e) })
 
@@ -40,6 +49,7 @@ describe('vault.auth', () => {
     const r = await runCheck(check, { vault: loginFails(err) })
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual([key])
+    expect(remedyIds(r)).toEqual(REMEDIES[key])
   })
   it('tells a dead token (lookup-self refused with invalid token) from a policy problem', async () => {
     const dead = await runCheck(check, {
@@ -51,6 +61,7 @@ describe('vault.auth', () => {
       }),
     })
     expect(findingKeys(dead)).toEqual(['token-invalid'])
+    expect(remedyIds(dead)).toEqual(['vault.renew-token', 'bp.short-lived-credentials'])
     const noLookup = await runCheck(check, {
       vault: fakeVault({
         tokenSelf: () =>
@@ -59,5 +70,18 @@ describe('vault.auth', () => {
     })
     expect(noLookup.status).toBe('warn')
     expect(findingKeys(noLookup)).toEqual(['lookup-denied'])
+    expect(remedyIds(noLookup)).toEqual(['auth.verify-iam'])
+  })
+  it('leaves a network fault on the login to the runner (vault.health owns reaching Vault)', async () => {
+    const r = await runCheck(check, {
+      vault: loginFails(
+        vaultFault(
+          'redirect',
+          'POST auth/kubernetes/login: v:8200 redirected (HTTP 307) to another host, w:1',
+        ),
+      ),
+    })
+    expect(r.status).toBe('error')
+    expect(r.summary).toContain('redirected (HTTP 307) to another host')
   })
 })

@@ -76,7 +76,8 @@ export default defineCheck({
     try {
       info = await vault.login()
     } catch (e) {
-      if (!isProviderError(e)) throw e
+      // A fault on the way (a proxy's page, a redirect) is not Vault's verdict: the runner reports it.
+      if (!isProviderError(e) || e.fault) throw e
       const error = String(e.facts.error ?? e.message)
       const loginCmd = {
         'vault.fix-login':
@@ -114,7 +115,7 @@ export default defineCheck({
         ...(t.entityId ? [`entity: ${t.entityId}`] : []),
       ])
     } catch (e) {
-      if (!isProviderError(e)) throw e
+      if (!isProviderError(e) || e.fault) throw e
       const error = String(e.facts.error ?? e.message)
       if (e.kind === 'unauthenticated')
         return found(

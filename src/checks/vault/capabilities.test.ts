@@ -26,6 +26,7 @@ describe('vault.capabilities', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['cli-path-policy'])
+    expect(remedyIds(r)).toEqual(['vault.grant-read', 'auth.confirm-secret-paths'])
     expect(r.summary).toContain('secret/expanso/prod/pipeline')
   })
   it('skips without paths', async () => {

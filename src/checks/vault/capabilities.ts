@@ -1,5 +1,5 @@
 import { defineCheck, found, pass, skip } from '../define.js'
-import { kvPathCheck } from '../../providers/vault/provider.js'
+import { kvPathCheck } from '../../providers/vault/model.js'
 
 export default defineCheck({
   id: 'vault.capabilities',

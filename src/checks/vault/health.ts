@@ -1,5 +1,5 @@
 import { defineCheck, found, pass } from '../define.js'
-import { isProviderError } from '../../core/provider.js'
+import { isNetworkFault, isProviderError } from '../../core/provider.js'
 
 export default defineCheck({
   id: 'vault.health',
@@ -15,14 +15,26 @@ export default defineCheck({
       status: 'fail',
       severity: 'critical',
       symptom: 'slow-startup',
-      message: 'Vault did not answer sys/health: {{reason}}',
+      message: 'cannot reach Vault: {{reason}}',
       remedies: ['vault.network-reach', 'latency.retry-backoff'],
     },
     'not-vault': {
       status: 'fail',
       severity: 'critical',
-      message: '{{address}} does not answer like Vault: {{reason}}',
-      remedies: ['vault.fix-address'],
+      message: 'what answers at {{address}} is not Vault: {{reason}}',
+      remedies: ['vault.fix-address', 'vault.network-reach'],
+    },
+    redirect: {
+      status: 'fail',
+      severity: 'critical',
+      message: 'Vault sends the doctor elsewhere: {{reason}}',
+      remedies: ['vault.fix-address', 'vault.route-to-active'],
+    },
+    'server-error': {
+      status: 'fail',
+      severity: 'critical',
+      message: 'Vault answered sys/health with an error: {{reason}}',
+      remedies: ['latency.retry-backoff', 'vault.route-to-active'],
     },
     uninitialized: {
       status: 'fail',
@@ -58,13 +70,16 @@ export default defineCheck({
       h = await vault.health()
     } catch (e) {
       if (!isProviderError(e)) throw e
-      if (e.kind === 'unexpected' || e.kind === 'not-found')
-        return found('not-vault', { address, reason: e.message })
-      return found(
-        'unreachable',
-        { reason: e.message },
-        { commands: { 'vault.network-reach': [`curl -sS ${address}/v1/sys/health`] } },
-      )
+      const curl = { 'vault.network-reach': [`curl -sS -i ${address}/v1/sys/health`] }
+      // Network faults read as core/net words them; Vault's own error keeps its status and Retry-After.
+      if (!isNetworkFault(e)) {
+        if (typeof e.facts.status === 'number') return found('server-error', { reason: e.message })
+        throw e
+      }
+      if (e.fault === 'not-the-service')
+        return found('not-vault', { address, reason: e.message }, { commands: curl })
+      if (e.fault === 'redirect') return found('redirect', { reason: e.message })
+      return found('unreachable', { reason: e.message }, { commands: curl })
     }
     const version = h.version ?? ''
     const details = [`version ${version || '?'}`, ...(h.clusterName ? [`cluster ${h.clusterName}`] : [])]

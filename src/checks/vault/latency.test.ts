@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
 import check from './latency.js'
 
@@ -19,6 +19,10 @@ describe('vault.latency', () => {
       config: { thresholds: { latencyP95: '200ms', latencySamples: 5 } },
     })
     expect(findingKeys(r)).toEqual(['slow'])
+    expect(remedyIds(r)).toEqual(['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff'])
     expect(r.details).toEqual(expect.arrayContaining(['p50 410 ms', 'p95 450 ms', 'max 450 ms']))
+    expect(r.summary).toBe(
+      'p95 latency 450 ms over 5 calls of secret/data/expanso/prod/pipeline is above the 200 ms threshold',
+    )
   })
 })

@@ -1,6 +1,12 @@
 import { defineCheck, found, pass } from '../define.js'
-import { kvPathCheck } from '../../providers/vault/provider.js'
-import { percentile } from '../../core/latency.js'
+import { kvPathCheck } from '../../providers/vault/model.js'
+import {
+  latencyDetails,
+  latencySummaryLine,
+  latencyVars,
+  sampleLatency,
+  SLOW_MESSAGE,
+} from '../../core/latency.js'
 
 export default defineCheck({
   id: 'vault.latency',
@@ -16,7 +22,7 @@ export default defineCheck({
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'p95 read latency {{p95}} ms is above {{threshold}} ms',
+      message: SLOW_MESSAGE,
       remedies: ['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff'],
     },
   },
@@ -30,17 +36,11 @@ export default defineCheck({
         break
       }
     }
-    const n = Math.max(1, config.thresholds.latencySamples)
-    const samples: number[] = []
-    for (let i = 0; i < n; i++) samples.push(await vault.sampleRead(target))
-    const sorted = [...samples].sort((a, b) => a - b)
-    const r = (x: number) => Math.round(x)
-    const p50 = r(percentile(sorted, 50))
-    const p95 = r(percentile(sorted, 95))
-    const max = r(sorted[sorted.length - 1] ?? 0)
-    const details = [`p50 ${p50} ms`, `p95 ${p95} ms`, `max ${max} ms`, `${n} reads of ${target}`]
-    if (p95 > config.thresholds.latencyP95Ms)
-      return found('slow', { p95, threshold: config.thresholds.latencyP95Ms }, { details })
-    return pass(`p50 ${p50} ms, p95 ${p95} ms over ${n} reads`, details)
+    // Each sample is one timed read (the provider's own clock, without the token lookup around it).
+    const sample = await sampleLatency(config.thresholds.latencySamples, () => vault.sampleRead(target))
+    const limit = config.thresholds.latencyP95Ms
+    const details = latencyDetails(sample, target)
+    if (sample.p95 > limit) return found('slow', latencyVars(sample, limit, target), { details })
+    return pass(latencySummaryLine(sample), details)
   },
 })

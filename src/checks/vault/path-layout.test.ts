@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
 import check from './path-layout.js'
 
@@ -28,5 +28,6 @@ describe('vault.path-layout', () => {
     })
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['other-environment', 'no-environment'])
+    expect(remedyIds(r)).toEqual(['bp.namespaced-paths', 'auth.confirm-secret-paths'])
   })
 })

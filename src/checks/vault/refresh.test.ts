@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
 import { readAgentConfig } from '../../providers/vault/agent-config.js'
 import check from './refresh.js'
@@ -26,6 +26,7 @@ describe('vault.refresh', () => {
       config: { pipeline: { maxStaleness: '90m' } },
     })
     expect(findingKeys(r)).toEqual(['render-interval'])
+    expect(remedyIds(r)).toEqual(['refresh.check-interval', 'vault.render-interval'])
     expect(r.symptom).toBe('stale-secrets')
   })
   it('warns about a KV v1 lease longer than maxStaleness', async () => {
@@ -42,6 +43,7 @@ describe('vault.refresh', () => {
       config: { pipeline: { maxStaleness: '24h' } },
     })
     expect(findingKeys(r)).toEqual(['lease-too-long'])
+    expect(remedyIds(r)).toEqual(['refresh.check-interval', 'bp.short-lived-credentials'])
   })
   it('skips with nothing to refresh', async () => {
     const r = await runCheck(check, {

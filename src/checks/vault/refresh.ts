@@ -1,6 +1,6 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import { DEFAULT_STATIC_RENDER_INTERVAL_MS } from '../../providers/vault/agent-config.js'
+import { DEFAULT_STATIC_RENDER_INTERVAL_MS } from '../../providers/vault/model.js'
 
 export default defineCheck({
   id: 'vault.refresh',

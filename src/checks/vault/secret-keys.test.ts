@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault, SECRET } from '../../../test/fixtures/vault/fake-api.js'
 import check from './secret-keys.js'
 
@@ -26,6 +26,7 @@ describe('vault.secret-keys', () => {
   it('reports a key a template uses but the secret lacks, with its template line', async () => {
     const r = await runCheck(check, { vault: fakeVault({ secretRefs: templated }) })
     expect(findingKeys(r)).toEqual(['key-missing'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'vault.error-on-missing-key'])
     expect(r.findings?.[0]?.items?.[0]).toMatchObject({
       name: `${SECRET}#db_password`,
       location: { file: '/etc/vault/templates/pipeline.env.tpl', line: 5 },
@@ -44,6 +45,7 @@ describe('vault.secret-keys', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['key-empty'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'bp.rotation'])
     expect(r.findings?.[0]?.items).toHaveLength(2)
   })
   it('skips without keys', async () => {

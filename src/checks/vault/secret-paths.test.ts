@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { SecretShape } from '../../providers/vault/provider.js'
+import type { SecretShape } from '../../providers/vault/api.js'
 import check from './secret-paths.js'
 
 const refs = (path: string) => async () => ({
@@ -19,6 +19,7 @@ describe('vault.secret-paths', () => {
       vault: fakeVault({ secretRefs: refs('secret/expanso/prod/pipeline') }),
     })
     expect(findingKeys(r)).toEqual(['kv2-missing-data'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'vault.kv2-data-path'])
     expect(r.summary).toContain('secret/data/expanso/prod/pipeline')
     expect(r.remedies.find((x) => x.id === 'auth.confirm-secret-paths')?.commands).toEqual([
       'vault kv get -mount=secret expanso/prod/pipeline',
@@ -32,19 +33,26 @@ describe('vault.secret-paths', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['kv1-given-data'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'vault.kv1-path'])
     expect(r.summary).toContain('the path is kv/app')
   })
-  it.each<[string, SecretShape]>([
-    ['missing', { state: 'not-found' }],
-    ['deleted', { state: 'deleted', version: 4 }],
-    ['forbidden', { state: 'denied', message: 'permission denied', invalidToken: false }],
-  ])('tells %s apart', async (key, s) => {
+  it.each<[string, SecretShape, string[]]>([
+    ['missing', { state: 'not-found' }, ['auth.confirm-secret-paths']],
+    ['deleted', { state: 'deleted', version: 4 }, ['auth.confirm-secret-paths', 'bp.rotation']],
+    [
+      'forbidden',
+      { state: 'denied', message: 'permission denied', invalidToken: false },
+      ['auth.verify-iam', 'vault.grant-read', 'auth.confirm-secret-paths'],
+    ],
+  ])('tells %s apart', async (key, s, remedies) => {
     const r = await runCheck(check, { vault: read(s) })
     expect(findingKeys(r)).toEqual([key])
+    expect(remedyIds(r)).toEqual(remedies)
   })
   it('reports a mount the token cannot see', async () => {
     const r = await runCheck(check, { vault: fakeVault({ mountInfo: async () => undefined }) })
     expect(findingKeys(r)).toEqual(['mount-not-visible'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'auth.verify-iam'])
   })
   it('does not read dynamic engines', async () => {
     let reads = 0

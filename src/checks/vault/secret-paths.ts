@@ -1,5 +1,6 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
-import { kvPathCheck, type SecretRef } from '../../providers/vault/provider.js'
+import type { SecretRef } from '../../providers/vault/api.js'
+import { kvPathCheck } from '../../providers/vault/model.js'
 
 type F = 'kv2-missing-data' | 'kv1-given-data' | 'missing' | 'deleted' | 'forbidden' | 'mount-not-visible'
 

@@ -1,5 +1,7 @@
 import { defineCheck, found, pass, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
+import { isNetworkFault } from '../../core/provider.js'
+import type { TlsInfo } from '../../providers/vault/api.js'
 
 const DAY = 86_400_000
 type F =
@@ -10,6 +12,7 @@ type F =
   | 'expiring'
   | 'ca-unreadable'
   | 'skip-verify'
+  | 'no-handshake'
 
 export default defineCheck<'vault', F>({
   id: 'vault.tls',
@@ -57,6 +60,12 @@ export default defineCheck<'vault', F>({
       message: '{{error}}: the agent cannot verify Vault without its CA file',
       remedies: ['vault.trust-ca'],
     },
+    'no-handshake': {
+      status: 'fail',
+      severity: 'critical',
+      message: 'no TLS session with Vault: {{reason}}',
+      remedies: ['vault.network-reach', 'vault.fix-address'],
+    },
     'skip-verify': {
       status: 'warn',
       severity: 'high',
@@ -65,7 +74,14 @@ export default defineCheck<'vault', F>({
     },
   },
   async run({ vault, config, now }) {
-    const t = await vault.tlsInfo()
+    let t: TlsInfo
+    try {
+      t = await vault.tlsInfo()
+    } catch (e) {
+      // A handshake that stalls, is reset, or meets plain HTTP: this check is the one that reaches TLS.
+      if (!isNetworkFault(e)) throw e
+      return found('no-handshake', { reason: e.message })
+    }
     const p = await vault.probeAddress()
     if (t.scheme === 'http') return pass('plain HTTP: no certificate to verify')
     const details = [

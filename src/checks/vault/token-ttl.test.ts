@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { fakeVault } from '../../../test/fixtures/vault/fake-api.js'
-import type { TokenInfo } from '../../providers/vault/provider.js'
+import type { TokenInfo } from '../../providers/vault/api.js'
 import check from './token-ttl.js'
 
 const tok = (t: Partial<TokenInfo>, source = 'VAULT_TOKEN') =>
@@ -31,16 +31,18 @@ describe('vault.token-ttl', () => {
     })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['expiring-soon'])
+    expect(remedyIds(r)).toEqual(['vault.renew-token', 'bp.short-lived-credentials'])
   })
   it('warns about a static non-renewable token, not about an agent-managed one', async () => {
-    expect(findingKeys(await runCheck(check, { vault: tok({ renewable: false }) }))).toEqual([
-      'not-renewable',
-    ])
+    const r = await runCheck(check, { vault: tok({ renewable: false }) })
+    expect(findingKeys(r)).toEqual(['not-renewable'])
+    expect(remedyIds(r)).toEqual(['vault.renew-token'])
     expect((await runCheck(check, { vault: tok({ renewable: false }, 'agent sink /x') })).status).toBe('pass')
   })
   it('warns about a token that never expires', async () => {
     const r = await runCheck(check, { vault: tok({ ttlSec: 0, policies: ['root'], renewable: false }) })
     expect(findingKeys(r)).toEqual(['never-expires'])
+    expect(remedyIds(r)).toEqual(['bp.short-lived-credentials', 'bp.least-privilege'])
   })
   it("fails when the agent's sink token is dead, warns when it runs low", async () => {
     const dead = await runCheck(check, {
@@ -51,6 +53,7 @@ describe('vault.token-ttl', () => {
     })
     expect(dead.status).toBe('fail')
     expect(findingKeys(dead)).toEqual(['agent-token-invalid'])
+    expect(remedyIds(dead)).toEqual(['refresh.verify-restarts', 'vault.renew-token'])
     const low = await runCheck(check, {
       vault: {
         ...tok({}),
@@ -70,5 +73,6 @@ describe('vault.token-ttl', () => {
       },
     })
     expect(findingKeys(low)).toEqual(['agent-token-expiring'])
+    expect(remedyIds(low)).toEqual(['refresh.verify-restarts', 'vault.renew-token'])
   })
 })

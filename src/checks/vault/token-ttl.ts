@@ -1,6 +1,6 @@
 import { defineCheck, found, pass, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import type { VaultApi } from '../../providers/vault/provider.js'
+import type { VaultApi } from '../../providers/vault/api.js'
 
 export default defineCheck<'vault', F>({
   id: 'vault.token-ttl',

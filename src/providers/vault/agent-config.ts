@@ -144,52 +144,51 @@ function tryJson(text: string): Record<string, unknown> | undefined {
   }
 }
 
-export async function parseAgentConfig(text: string, file: string): Promise<AgentConfig> {
-  let doc: Record<string, unknown>
+/** The HCL (or JSON) document as the parser returns it; AgentConfigError with file:line:col otherwise. */
+async function parseDocument(text: string, file: string): Promise<Record<string, unknown>> {
   // Vault also reads JSON agent configs (the injector renders /home/vault/config.json); their shape is the
   // one the HCL parser returns, so both feed the same reader.
   const json = file.endsWith('.json') || text.trimStart().startsWith('{') ? tryJson(text) : undefined
-  if (json) doc = json
-  else {
-    const parse = await loadHcl()
-    try {
-      doc = await parse(file, text)
-    } catch (e) {
-      throw toConfigError(e, file)
-    }
+  if (json) return json
+  const parse = await loadHcl()
+  try {
+    return await parse(file, text)
+  } catch (e) {
+    throw toConfigError(e, file)
   }
-  const vault = bodies(doc.vault)[0] ?? {}
-  const autoAuthBody = bodies(doc.auto_auth)[0]
-  const templateConfig = bodies(doc.template_config)[0] ?? {}
+}
 
-  let autoAuth: AgentAutoAuth | undefined
-  const sinks: AgentSink[] = []
-  if (autoAuthBody) {
-    const method = typedBlocks(autoAuthBody.method)[0]
-    if (method) {
-      const mount = str(method.body.mount_path)
-      autoAuth = {
-        method: method.type,
-        mountPath: mount?.replace(/^\/?auth\//, '').replace(/\/$/, '') || undefined,
-        namespace: str(method.body.namespace),
-        config: isObj(method.body.config) ? method.body.config : (bodies(method.body.config)[0] ?? {}),
-        line: blockLines(text, 'method')[0],
-      }
-    }
-    const sinkLines = blockLines(text, 'sink')
-    typedBlocks(autoAuthBody.sink).forEach((s, i) => {
-      const cfg = isObj(s.body.config) ? s.body.config : (bodies(s.body.config)[0] ?? {})
-      const wrapped = s.body.wrap_ttl !== undefined || s.body.dh_type !== undefined
-      sinks.push({
-        type: s.type,
-        path: str(cfg.path),
-        mode: parseMode(cfg.mode),
-        ...(wrapped ? { wrapped } : {}),
-        line: sinkLines[i],
-      })
-    })
+const blockConfig = (v: unknown): Obj => (isObj(v) ? v : (bodies(v)[0] ?? {}))
+
+/** `auto_auth`: its (first) method and its sinks, with the lines they start on. */
+function autoAuthOf(body: Obj | undefined, text: string): { autoAuth?: AgentAutoAuth; sinks: AgentSink[] } {
+  if (!body) return { sinks: [] }
+  const method = typedBlocks(body.method)[0]
+  const mount = method ? str(method.body.mount_path) : undefined
+  const autoAuth = method && {
+    method: method.type,
+    mountPath: mount?.replace(/^\/?auth\//, '').replace(/\/$/, '') || undefined,
+    namespace: str(method.body.namespace),
+    config: blockConfig(method.body.config),
+    line: blockLines(text, 'method')[0],
   }
+  const sinkLines = blockLines(text, 'sink')
+  const sinks = typedBlocks(body.sink).map((s, i): AgentSink => {
+    const cfg = blockConfig(s.body.config)
+    const wrapped = s.body.wrap_ttl !== undefined || s.body.dh_type !== undefined
+    return {
+      type: s.type,
+      path: str(cfg.path),
+      mode: parseMode(cfg.mode),
+      ...(wrapped ? { wrapped } : {}),
+      line: sinkLines[i],
+    }
+  })
+  return { autoAuth, sinks }
+}
 
+/** `template` stanzas; one without a destination is an error, as it is to Vault. */
+function templatesOf(doc: Obj, text: string, file: string): AgentTemplate[] {
   const templateLines = blockLines(text, 'template')
   const templates: AgentTemplate[] = bodies(doc.template).map((t, i) => ({
     source: str(t.source),
@@ -199,16 +198,22 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
     errorOnMissingKey: bool(t.error_on_missing_key),
     line: templateLines[i],
   }))
-  for (const t of templates) {
-    if (!t.destination)
-      throw new AgentConfigError(
-        `${file}:${t.line ?? 1}:1: template stanza has no destination`,
-        file,
-        t.line,
-        1,
-      )
-  }
+  const bad = templates.find((t) => !t.destination)
+  if (bad)
+    throw new AgentConfigError(
+      `${file}:${bad.line ?? 1}:1: template stanza has no destination`,
+      file,
+      bad.line,
+      1,
+    )
+  return templates
+}
 
+export async function parseAgentConfig(text: string, file: string): Promise<AgentConfig> {
+  const doc = await parseDocument(text, file)
+  const vault = bodies(doc.vault)[0] ?? {}
+  const templateConfig = bodies(doc.template_config)[0] ?? {}
+  const { autoAuth, sinks } = autoAuthOf(bodies(doc.auto_auth)[0], text)
   const interval = templateConfig.static_secret_render_interval
   return {
     file,
@@ -219,7 +224,7 @@ export async function parseAgentConfig(text: string, file: string): Promise<Agen
     namespace: str(vault.namespace),
     autoAuth,
     sinks,
-    templates,
+    templates: templatesOf(doc, text, file),
     staticSecretRenderIntervalMs: interval === undefined ? undefined : parseHclDuration(interval),
     exitOnRetryFailure: bool(templateConfig.exit_on_retry_failure),
   }

@@ -12,9 +12,9 @@ import { DEFAULT_JWT_PATH } from './model.js'
 export type VaultSession = ProviderSession<ConfigWith<'vault', VaultConfig>>
 
 const strOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined)
-// As config.ts reads VAULT_SKIP_VERIFY: `0` and `false` switch nothing off.
-const truthy = (v: string | undefined) =>
-  v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+// Any non-empty VAULT_SKIP_VERIFY, even `false`, switches verification off in some clients (node-vault's
+// own default among them): the TLS check warns about it rather than guess which client reads it.
+const truthy = (v: string | undefined) => v !== undefined && v !== ''
 
 /** The agent config named by `vault.agentConfig`, or why there is none to read. */
 export async function loadAgent(path: string | undefined): Promise<AgentLoad> {
@@ -23,7 +23,9 @@ export async function loadAgent(path: string | undefined): Promise<AgentLoad> {
     return { status: 'ok', config: await readAgentConfig(path) }
   } catch (e) {
     if (e instanceof InputFileError)
-      return e.problem === 'missing' ? { status: 'missing', path } : { status: 'invalid', path, message: e.message }
+      return e.problem === 'missing'
+        ? { status: 'missing', path }
+        : { status: 'invalid', path, message: e.message }
     if (e instanceof AgentConfigError)
       return { status: 'invalid', path, message: e.message, line: e.line, column: e.column }
     return { status: 'invalid', path, message: `${path}: ${(e as Error).message}` }
@@ -43,7 +45,8 @@ function skipVerifySource(
   env: NodeJS.ProcessEnv,
   agent: AgentConfig | undefined,
 ): SettingSource | undefined {
-  if (vc.skipVerify) return truthy(env.VAULT_SKIP_VERIFY) ? 'env' : 'config'
+  if (truthy(env.VAULT_SKIP_VERIFY)) return 'env'
+  if (vc.skipVerify) return 'config'
   return agent?.tlsSkipVerify ? 'agent' : undefined
 }
 
@@ -121,7 +124,13 @@ export async function collectSecretRefs(
   for (const r of t.refs)
     for (const path of r.paths) {
       const keyRefs = r.keys.filter((k) => k.path === path)
-      refs.push({ path, keys: [...new Set(keyRefs.map((k) => k.key))], source: 'template', file: r.file, keyRefs })
+      refs.push({
+        path,
+        keys: [...new Set(keyRefs.map((k) => k.key))],
+        source: 'template',
+        file: r.file,
+        keyRefs,
+      })
     }
   return { refs, unreadableTemplates: t.unreadable }
 }

@@ -87,6 +87,8 @@ interface VaultScenarioSpec {
   readonly options?: ScenarioOptions
   /** No agent config: the doctor gets address, CA, token and paths directly (VAULT_TOKEN, vault.secrets). */
   readonly withoutAgent?: boolean
+  /** Vault answers every request with a 307 to a second Vault (another host); its log must stay empty. */
+  readonly redirectToOtherHost?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -118,6 +120,10 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
       })
       spec.mutate?.(state)
       const sim = await startVaultSim(state, { tls: 'valid', ...spec.sim })
+      const other = spec.redirectToOtherHost
+        ? await startVaultSim(healthyVaultState(), { tls: 'valid' })
+        : undefined
+      if (other) sim.knobs.fault = { kind: 'redirect', location: `${other.url}/v1/sys/health` }
       const caCert = sim.caPem ? join(dir, 'vault-ca.pem') : undefined
       if (caCert) await writeFile(caCert, sim.caPem as string)
       await writeFile(
@@ -147,12 +153,21 @@ function vaultScenario(spec: VaultScenarioSpec): Scenario {
         env: { NO_PROXY: '127.0.0.1,localhost', ...(spec.withoutAgent ? { VAULT_TOKEN: agentToken } : {}) },
         // A generous per-check limit: the first HCL parse (WASM) is slow on a loaded CI machine.
         options: spec.options ?? { timeout: '10s' },
-        requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
-        stop: () => sim.close(),
+        requestLog: () => [
+          ...sim.requests.map((r) => ({ ...r, server: 'vault' })),
+          ...(other?.requests ?? []).map((r) => ({ ...r, server: OTHER_HOST })),
+        ],
+        stop: async () => {
+          await sim.close()
+          await other?.close()
+        },
       }
     },
   }
 }
+
+/** The second Vault a redirect points at: no request may reach it (CONTRACT §7). */
+export const OTHER_HOST = 'vault-other-host'
 
 const skipped = (): ScenarioExpectation => ({ status: 'skip', skipReason: 'dependency-failed' })
 
@@ -337,6 +352,35 @@ export const vaultScenarios: Scenario[] = [
         status: 'fail',
         finding: 'unreachable',
         remedies: ['vault.network-reach', 'latency.retry-backoff'],
+      },
+      ...skippedAfterHealth(),
+    },
+    exitCode: 1,
+  }),
+  vaultScenario({
+    name: 'vault-proxy-page',
+    description: 'a proxy in front of Vault answers every request with its own 502 HTML page',
+    sim: { tls: 'valid', knobs: { fault: { kind: 'html', status: 502 } } },
+    expect: {
+      'vault.health': {
+        status: 'fail',
+        finding: 'not-vault',
+        remedies: ['vault.fix-address', 'vault.network-reach'],
+      },
+      ...skippedAfterHealth(),
+    },
+    exitCode: 1,
+  }),
+  vaultScenario({
+    name: 'vault-redirect',
+    description:
+      'Vault answers 307 to another host (a standby pointing at its active node): reported, and no token follows it',
+    redirectToOtherHost: true,
+    expect: {
+      'vault.health': {
+        status: 'fail',
+        finding: 'redirect',
+        remedies: ['vault.fix-address', 'vault.route-to-active'],
       },
       ...skippedAfterHealth(),
     },
