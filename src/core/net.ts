@@ -161,12 +161,32 @@ function chain(e: unknown, depth = 0): ErrLike[] {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
+/** An HTTP status anywhere the client libraries put one (axios, the AWS SDK, the Azure SDK, gaxios, node-fetch). */
+function hasHttpStatus(e: ErrLike): boolean {
+  const x = e as {
+    status?: unknown
+    statusCode?: unknown
+    $metadata?: { httpStatusCode?: unknown }
+    response?: { status?: unknown; statusCode?: unknown }
+  }
+  return [
+    x.status,
+    x.statusCode,
+    x.$metadata?.httpStatusCode,
+    x.response?.status,
+    x.response?.statusCode,
+  ].some((v) => typeof v === 'number' && v >= 100)
+}
+
 function faultOf(errs: readonly ErrLike[]): { fault: NetworkFault; code: string } | undefined {
   const codes = errs.flatMap((e) => [str(e.code), str(e.errno)]).filter(Boolean)
   for (const [fault, list] of FAULT_CODES) {
     const code = codes.find((c) => list.includes(c))
     if (code) return { fault, code }
   }
+  // Words like "connection refused" in a message the service itself sent (its database refused a
+  // connection) are the service's verdict, not the way to it: no text heuristics once an HTTP status is known.
+  if (errs.some(hasHttpStatus)) return undefined
   const text = errs.map((e) => `${str(e.name)} ${str(e.message)}`).join(' | ')
   if (/ERR_SSL_|wrong version number|ssl3_get_record|packet length too long/i.test(text))
     return { fault: 'tls-protocol', code: /ERR_SSL_[A-Z_]+/.exec(text)?.[0] ?? 'EPROTO' }

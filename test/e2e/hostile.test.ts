@@ -20,7 +20,10 @@ const write = (name: string, text: string) => {
 }
 const pipeline = write('pipeline.yaml', 'input:\n  kafka:\n    sasl:\n      password: ${KAFKA_PASSWORD}\n')
 const empty = write('empty.yaml', '')
-const nodeOnly = write('node.yaml', `pipeline:\n  config: ${pipeline}\n  envFiles: [${join(dir, 'none.env')}]\n`)
+const nodeOnly = write(
+  'node.yaml',
+  `pipeline:\n  config: ${pipeline}\n  envFiles: [${join(dir, 'none.env')}]\n`,
+)
 
 describe('nothing checked is not healthy (CONTRACT §1: exit 3)', () => {
   it.each([
@@ -99,7 +102,9 @@ describe('hostile config files', () => {
     )
     const r = await runCli(['doctor', '--config', bomb, '--format', 'json'])
     expect(r.exitCode).toBe(2)
-    expect(r.stderr).toBe(`edge-secrets: ${bomb}: invalid YAML: more than 100 alias expansions (a YAML alias bomb?)\n`)
+    expect(r.stderr).toBe(
+      `edge-secrets: ${bomb}: invalid YAML: more than 100 alias expansions (a YAML alias bomb?)\n`,
+    )
   })
   it('a 48 MB config is refused at once, not parsed for a minute', async () => {
     const big = write('big.yaml', `environment: ${'x'.repeat(48 << 20)}\n`)
@@ -127,14 +132,20 @@ describe('signals end the run with a partial report', () => {
   it.each(['SIGTERM', 'SIGHUP', 'SIGINT'] as const)('%s', async (signal) => {
     // A Vault that accepts and never answers keeps the run busy long enough to interrupt it.
     const config = write(`vault-${signal}.yaml`, `vault:\n  address: http://127.0.0.1:${vault.port}\n`)
-    const child = spawn(process.execPath, [BIN, 'doctor', '--config', config, '--format', 'json', '--timeout', '20s'], {
-      cwd: dir,
-      env: cleanEnv({ VAULT_TOKEN: 'hvs.CANARYsignaltokenAAAAAAAAAAA' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [BIN, 'doctor', '--config', config, '--format', 'json', '--timeout', '20s'],
+      {
+        cwd: dir,
+        env: cleanEnv({ VAULT_TOKEN: 'hvs.CANARYsignaltokenAAAAAAAAAAA' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    await new Promise((r) => setTimeout(r, 1500))
+    // Interrupt once the run is under way (its first finished check is on stderr), however busy the machine.
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()))
+    await new Promise((r) => setTimeout(r, 200))
     child.kill(signal)
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     const report = JSON.parse(stdout) as Report
@@ -157,8 +168,18 @@ describe('secret values that collide with the report words cannot corrupt a docu
     G: '"/><x',
     H: 'summary',
   }
-  const envFile = write('collide.env', Object.entries(values).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n')
-  const refs = write('collide.yaml', `input:\n${Object.keys(values).map((k) => `  ${k.toLowerCase()}: \${${k}}`).join('\n')}\n`)
+  const envFile = write(
+    'collide.env',
+    Object.entries(values)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n') + '\n',
+  )
+  const refs = write(
+    'collide.yaml',
+    `input:\n${Object.keys(values)
+      .map((k) => `  ${k.toLowerCase()}: \${${k}}`)
+      .join('\n')}\n`,
+  )
   chmodSync(envFile, 0o600)
   const config = write('collide-config.yaml', `pipeline:\n  config: ${refs}\n  envFiles: [${envFile}]\n`)
 
