@@ -17,7 +17,7 @@ export default defineCheck<'vault', F>({
     'KV v2 reads go to <mount>/data/<path> while the CLI hides data/; a path written the CLI way (or with data/ on a KV v1 mount) reads nothing. A missing secret and a forbidden one need different fixes.',
   provider: 'vault',
   category: 'secret-paths',
-  needs: ['vault.auth'],
+  needs: ['vault.auth', 'vault.capabilities'],
   network: true,
   findings: {
     'kv2-missing-data': {
