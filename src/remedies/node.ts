@@ -17,7 +17,8 @@ export const nodeRemedies = defineRemedies({
       'The doctor learns which env vars the pipeline needs from its config. Set `pipeline.config` in',
       'edge-secrets.yaml to the file the edge agent is started with (the `--config` of its command line or',
       'unit file); the default is /etc/expanso/pipeline.yaml. Relative paths are read from the folder of',
-      'edge-secrets.yaml.',
+      'edge-secrets.yaml. The doctor reads only a regular file within its size cap: a path that names a',
+      'directory, a named pipe or a device is the wrong path, and a config of several MiB is not a pipeline.',
     ].join(' '),
   },
   'node.fix-pipeline-config': {
@@ -39,7 +40,20 @@ export const nodeRemedies = defineRemedies({
       'Whatever delivers the secrets (a Vault agent template, an init container or fetch script, a CSI mount)',
       'must write the env file before the edge agent starts, at the path the agent loads (`env_file`,',
       "`EnvironmentFile=`, `pipeline.envFiles`). Check that writer's logs for why it did not, and that both",
-      'sides mount the same volume.',
+      'sides mount the same volume. An env file is a small regular file of `NAME=value` lines: a path that',
+      'names a directory, a named pipe or a device, or a file of several MiB, is not one.',
+    ].join(' '),
+  },
+  'node.read-as-agent-user': {
+    title: 'Run the doctor as the user the edge agent runs as',
+    source: 'extended',
+    section: FILES,
+    body: [
+      'The doctor reads the files the edge agent reads; one it may not read cannot be judged, and when the',
+      'doctor runs as the agent does, the agent cannot read it either. Run the doctor as that user (`sudo -u',
+      "USER edge-secrets doctor`, or in the agent's container), then check the owner and mode of the file",
+      "(`ls -l`, `namei -l PATH` for its folders). Give the agent's user access by ownership rather than by",
+      'widening the mode: secret files stay 0600.',
     ].join(' '),
   },
   'node.strict-fetch-script': {

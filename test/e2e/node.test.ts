@@ -1,6 +1,8 @@
 // The node scenarios end to end: the built CLI as a process over node layouts in temp dirs, every format,
 // and the canary proof that no secret value reaches any output.
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Report } from '../../src/core/report.js'
@@ -9,13 +11,16 @@ import { prepareScenario } from '../../src/sandbox/run-scenario.js'
 import { NODE_CANARIES, nodeScenarios } from '../../src/sandbox/scenarios/node.js'
 import { runCli, runScenario, scenarioMismatches } from '../helpers/cli.js'
 
+/** Some tests start the CLI six times: each start costs seconds on a loaded CI machine. */
+const MANY_RUNS_MS = 120_000
+
 const scenario = (name: string) => {
   const s = nodeScenarios.find((x) => x.name === name)
   if (!s) throw new Error(`no scenario ${name}`)
   return s
 }
 
-describe('node scenarios', () => {
+describe('node scenarios', { timeout: MANY_RUNS_MS }, () => {
   for (const s of nodeScenarios) {
     it(`${s.name}: the report names exactly what the scenario broke`, async () => {
       const run = await runScenario(s)
@@ -132,5 +137,87 @@ describe('node scenarios', () => {
     } finally {
       await prepared.cleanup()
     }
+  })
+
+  it('a FIFO, a directory or a device where a file belongs is named, never read, and the process exits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-secrets-fifo-'))
+    const fifo = (name: string) => {
+      const path = join(dir, name)
+      expect(spawnSync('mkfifo', [path]).status).toBe(0)
+      return path
+    }
+    const [envFifo, agentFifo, pidFifo] = [fifo('pipeline.env'), fifo('vault-agent.hcl'), fifo('agent.pid')]
+    const envDir = join(dir, 'api.env')
+    mkdirSync(envDir)
+    const pipeline = join(dir, 'pipeline.yaml')
+    writeFileSync(pipeline, 'input:\n  kafka:\n    user: ${KAFKA_USERNAME}\noutput:\n  stdout: {}\n')
+    const config = join(dir, 'edge-secrets.yaml')
+    writeFileSync(
+      config,
+      [
+        'pipeline:',
+        `  config: ${pipeline}`,
+        `  envFiles: [${envFifo}, ${envDir}, /dev/zero]`,
+        'vault:',
+        `  agentConfig: ${agentFifo}`,
+        `  agentPidFile: ${pidFifo}`,
+        '',
+      ].join('\n'),
+    )
+    // A FIFO read would wait for a writer forever: finishing at all is the proof (runCli kills at the limit).
+    const r = await runCli(['doctor', '--config', config, '--provider', 'node', '--format', 'json'], {
+      timeoutMs: 60_000,
+    })
+    const report = JSON.parse(r.stdout) as Report
+    expect(await validateReport(report)).toEqual([])
+    const byId = (id: string) => report.checks.find((c) => c.id === id)
+    const envVars = byId('node.env-vars')
+    expect(envVars).toMatchObject({ status: 'fail' })
+    expect(envVars?.summary).toBe(
+      `3 secret files not read: ${envFifo} is a FIFO (named pipe), not a regular file: not read; ${envDir} is a directory, not a regular file: not read; /dev/zero is a character device, not a regular file: not read`,
+    )
+    expect(envVars?.details).toContain(
+      `Vault agent config not read (${agentFifo} is a FIFO (named pipe), not a regular file: not read): its sinks and templates are not included`,
+    )
+    expect(byId('node.vault-agent-process')).toMatchObject({
+      status: 'fail',
+      summary: `Vault agent pid file ${pidFifo} does not hold a process id`,
+    })
+    expect(byId('node.env-file-perms')).toMatchObject({ status: 'skip', skipReason: 'not-applicable' })
+    expect(r.exitCode).toBe(1)
+    expect(r.stderr).not.toMatch(/EISDIR|check crashed/)
+
+    // The pipeline config itself may be the FIFO.
+    writeFileSync(config, `pipeline:\n  config: ${fifo('pipeline-fifo.yaml')}\n`)
+    const p = await runCli(['doctor', '--config', config, '--provider', 'node', '--format', 'json'], {
+      timeoutMs: 60_000,
+    })
+    const pipelineCheck = (JSON.parse(p.stdout) as Report).checks.find((c) => c.id === 'node.pipeline-config')
+    expect(pipelineCheck).toMatchObject({
+      status: 'fail',
+      summary: `pipeline config ${join(dir, 'pipeline-fifo.yaml')} is a FIFO (named pipe), not a regular file: not read`,
+    })
+  })
+
+  it('under --offline the clock check that applies says offline, not "not applicable"', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edge-secrets-offline-'))
+    const config = join(dir, 'edge-secrets.yaml')
+    writeFileSync(config, 'vault:\n  address: https://vault.example.com:8200\n')
+    const r = await runCli([
+      'doctor',
+      '--config',
+      config,
+      '--offline',
+      '--only',
+      'node.clock-skew',
+      '--format',
+      'json',
+    ])
+    const check = (JSON.parse(r.stdout) as Report).checks.find((c) => c.id === 'node.clock-skew')
+    expect(check).toMatchObject({
+      status: 'skip',
+      skipReason: 'offline',
+      skipDetail: 'no server time to compare with under --offline: vault is configured',
+    })
   })
 })

@@ -44,6 +44,7 @@ describe('node.clock-skew', () => {
     })
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['rejected'])
+    expect(remedyIds(r)).toEqual(['node.sync-clock'])
     expect(r.summary).toMatch(/^aws sts refused a request because of the clock: Signature expired/)
   })
 
@@ -59,6 +60,7 @@ describe('node.clock-skew', () => {
         'vault: local clock is 1m 30s ahead (warn threshold 30s; at 5m signed requests and token logins fail)',
     })
     expect(findingKeys(r)).toEqual(['drift'])
+    expect(remedyIds(r)).toEqual(['node.sync-clock'])
     expect(r.details).toContain(
       'kubernetes agrees with the local clock: a server that disagrees may be the one that is off',
     )
@@ -86,10 +88,17 @@ describe('node.clock-skew', () => {
     expect(r.skipDetail).toBe(
       'no server time to compare with: vault, aws are configured but none answered (unreachable, or their checks were skipped)',
     )
+  })
+
+  it('is skip: offline under --offline when providers are configured, and not-applicable when none is', async () => {
     const offline = await run(check, { config: { vault: { address: 'https://v:8200' } }, offline: true })
-    expect(offline.skipDetail).toBe(
-      'no server time to compare with: vault is configured but none answered (--offline)',
-    )
+    expect(offline).toMatchObject({
+      status: 'skip',
+      skipReason: 'offline',
+      skipDetail: 'no server time to compare with under --offline: vault is configured',
+    })
+    const nothing = await run(check, { config: {}, offline: true })
+    expect(nothing).toMatchObject({ status: 'skip', skipReason: 'not-applicable' })
   })
 
   it('runs last and makes no calls of its own', () => {

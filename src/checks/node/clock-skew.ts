@@ -1,8 +1,7 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import type { ClockObservation } from '../../core/recorder.js'
-
-const OTHER_PROVIDERS = ['vault', 'aws', 'kubernetes', 'gcp', 'azure'] as const
+import { providers } from '../../providers/index.js'
 
 const skewOf = (o: ClockObservation) => o.serverTime.getTime() - o.localTime.getTime()
 
@@ -48,12 +47,19 @@ export default defineCheck({
   async run({ recorder, config, offline }) {
     const { clockSkewWarnMs: warnAt, clockSkewFailMs: failAt } = config.thresholds
     if (!recorder.clock.length) {
-      const configured = OTHER_PROVIDERS.filter((p) => config[p].configured)
+      // Every provider but the node talks to a server whose Date header is a clock to compare with (the
+      // registry's configured() takes its own section's config type: the run passes the whole config, as here).
+      const configured = providers
+        .filter((p) => p.id !== 'node' && p.configured(config as never))
+        .map((p) => p.id)
       if (!configured.length)
         return skip('not-applicable', 'no provider answered; nothing to compare the clock with')
+      const are = `${configured.join(', ')} ${configured.length === 1 ? 'is' : 'are'} configured`
+      // The check applies; it is the run that made no calls.
+      if (offline) return skip('offline', `no server time to compare with under --offline: ${are}`)
       return skip(
         'not-applicable',
-        `no server time to compare with: ${configured.join(', ')} ${configured.length === 1 ? 'is' : 'are'} configured but none answered${offline ? ' (--offline)' : ' (unreachable, or their checks were skipped)'}`,
+        `no server time to compare with: ${are} but none answered (unreachable, or their checks were skipped)`,
       )
     }
     // Per source the smallest skew: a cached response's old `Date` only ever adds apparent skew.

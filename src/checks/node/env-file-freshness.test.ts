@@ -149,6 +149,33 @@ describe('node.env-file-freshness', () => {
       `${ENV} was written before gcp projects/p/secrets/other last changed at the source; the doctor cannot tell whether it holds that secret`,
     )
     expect(findingKeys(r)).toEqual(['possibly-stale'])
+    expect(remedyIds(r).sort()).toEqual(['refresh.check-interval', 'refresh.restart-agent'])
+  })
+
+  it('cannot tie a change to an env file it did not read, and leaves a FIFO unjudged', async () => {
+    const other = '/run/expanso/other.env'
+    const r = await run(check, {
+      config: {
+        pipeline: { envFiles: [ENV, other] },
+        aws: { secrets: [{ id: 'expanso/pipeline/credentials', keys: ['kafka_password'] }] },
+      },
+      node: fakeNode({
+        files: { [ENV]: { odd: 'unreadable', mtime: ago(5 * HOUR) }, [other]: { odd: 'fifo' } },
+      }),
+      recorder: recorder({ provider: 'aws', secret: SECRET_ARN, changedAt: ago(HOUR) }),
+      now: NOW,
+    })
+    expect(findingKeys(r)).toEqual(['possibly-stale'])
+    expect(r.details).toContain(`${other}: not a regular file (not judged)`)
+    const none = await run(check, {
+      config: { pipeline: { envFiles: [other] } },
+      node: fakeNode({ files: { [other]: { odd: 'fifo' } } }),
+      now: NOW,
+    })
+    expect(none).toMatchObject({
+      status: 'skip',
+      skipDetail: `none of the rendered secret files is a regular file here (${other}); node.env-vars reports them`,
+    })
   })
 
   it('ignores a change of a configured secret whose keys the file does not hold', async () => {

@@ -3,7 +3,14 @@ import type { ResolvedConfig } from '../../providers/index.js'
 import { formatDuration } from '../../core/duration.js'
 import type { SourceChange } from '../../core/recorder.js'
 import { agentTemplateRefs, DEFAULT_STATIC_RENDER_INTERVAL_MS } from '../../providers/vault/agent-config.js'
-import { describeFile, secretFiles, type SecretFile } from './lib/secret-files.js'
+import {
+  describeFile,
+  noneJudged,
+  notJudged,
+  secretFiles,
+  templateSource,
+  type SecretFile,
+} from './lib/secret-files.js'
 
 type Finding = 'stale-copy' | 'possibly-stale' | 'old-file' | 'future-mtime'
 
@@ -111,7 +118,7 @@ export default defineCheck({
       )
     const templatePaths = new Map<string, string[]>()
     if (agent.kind === 'ok') {
-      const { refs } = await agentTemplateRefs(agent.agent, (p) => node.readText(p))
+      const { refs } = await agentTemplateRefs(agent.agent, (p) => templateSource(node, p))
       for (const r of refs) {
         const dest = r.template.destination
         if (dest) templatePaths.set(dest, [...(templatePaths.get(dest) ?? []), ...r.paths])
@@ -130,7 +137,9 @@ export default defineCheck({
       const keys = configuredKeys(config, c)
       if (!keys?.length) return 'maybe'
       const env = await node.readEnvFile(f.path)
-      const names = new Set(env?.entries.map((e) => e.name))
+      // A file that was not read (node.env-vars says why) may hold anything.
+      if (!env.ok) return 'maybe'
+      const names = new Set(env.value.entries.map((e) => e.name))
       return keys.some((k) => names.has(envName(k))) ? 'yes' : 'no'
     }
 
@@ -150,10 +159,12 @@ export default defineCheck({
     let oldest = 0
     let furthestAhead = 0
     let judged = 0
+    const infos = []
     for (const f of files) {
       const info = await node.fileInfo(f.path)
+      infos.push(info)
       if (!info?.isFile) {
-        notes.push(`${f.path}: does not exist (not judged)`)
+        notes.push(notJudged(f.path, info))
         continue
       }
       judged++
@@ -226,7 +237,11 @@ export default defineCheck({
     if (!judged)
       return skip(
         'not-applicable',
-        `none of the rendered secret files exist yet (${files.map((f) => f.path).join(', ')}); node.env-vars reports missing env files`,
+        noneJudged(
+          files.map((f) => f.path),
+          infos,
+          'rendered secret files',
+        ),
       )
     if (!recorder.sourceChanges.length)
       notes.push(

@@ -75,6 +75,7 @@ describe('node.env-file-perms', () => {
       summary: `1 secret file is looser than 0600 (group access): ${ENV}`,
     })
     expect(findingKeys(r)).toEqual(['group-accessible'])
+    expect(remedyIds(r)).toEqual(['pattern.file-perms'])
     // A finding shows what is wrong; the files that are fine are listed only on a pass.
     expect(r.details).toEqual([`${ENV}: 0640 (group access) — env file`])
   })
@@ -118,6 +119,22 @@ describe('node.env-file-perms', () => {
     const r = await run(check, { config, node: fakeNode({ files: { [API]: { mode: 0o600 } } }) })
     expect(r.status).toBe('pass')
     expect(r.details).toContain(`${ENV}: does not exist (not judged)`)
+  })
+
+  it('leaves a FIFO or a directory to node.env-vars, saying it is not a regular file', async () => {
+    const node = fakeNode({ files: { [ENV]: { odd: 'fifo' }, [API]: { mode: 0o600 } } })
+    const r = await run(check, { config, node })
+    expect(r.status).toBe('pass')
+    expect(r.details).toContain(`${ENV}: not a regular file (not judged)`)
+    const none = await run(check, {
+      config,
+      node: fakeNode({ files: { [ENV]: { odd: 'directory' } } }),
+    })
+    expect(none).toMatchObject({
+      status: 'skip',
+      skipReason: 'not-applicable',
+      skipDetail: `none of the secret files is a regular file here (${ENV}, ${API}); node.env-vars reports them`,
+    })
   })
 
   it('skips when no secret file is configured', async () => {

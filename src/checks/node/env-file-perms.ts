@@ -1,6 +1,8 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
 import {
   describeFile,
+  noneJudged,
+  notJudged,
   octal,
   secretFiles,
   shellQuote,
@@ -58,12 +60,14 @@ export default defineCheck({
     const world: Item[] = []
     const group: Item[] = []
     const ok: string[] = []
-    const absent: string[] = []
+    const notJudgedHere: string[] = []
+    const infos = []
     for (const f of files) {
       const info = await node.fileInfo(f.path)
-      // A missing file is node.env-vars' finding; here there is nothing to judge.
+      infos.push(info)
+      // A missing file, or one that is not a regular file, is node.env-vars' finding; here nothing to judge.
       if (!info || !info.isFile) {
-        absent.push(f.path)
+        notJudgedHere.push(notJudged(f.path, info))
         continue
       }
       const mode = octal(info.mode)
@@ -76,12 +80,14 @@ export default defineCheck({
       else if (info.mode & LOOSER_THAN_0600) group.push(item(info.mode & 0o070 ? 'group access' : 'o+x'))
       else ok.push(`${f.path}: ${mode} — ${describeFile(f)}`)
     }
-    if (absent.length === files.length)
+    if (notJudgedHere.length === files.length)
       return skip(
         'not-applicable',
-        `none of the secret files exist yet (${absent.join(', ')}); node.env-vars reports missing env files`,
+        noneJudged(
+          files.map((f) => f.path),
+          infos,
+        ),
       )
-    const notJudged = absent.map((p) => `${p}: does not exist (not judged)`)
     const outcomes: Outcome<'world-accessible' | 'group-accessible'>[] = []
     for (const [finding, items] of [
       ['world-accessible', world],
@@ -100,7 +106,7 @@ export default defineCheck({
             items,
             location: items[0]?.location,
             commands: { 'pattern.file-perms': items.map((i) => `chmod 600 ${shellQuote(i.name)}`) },
-            ...(outcomes.length || !notJudged.length ? {} : { details: notJudged }),
+            ...(outcomes.length || !notJudgedHere.length ? {} : { details: notJudgedHere }),
           },
         ),
       )
@@ -108,7 +114,7 @@ export default defineCheck({
     if (outcomes.length) return outcomes
     return pass(`${ok.length} secret file${ok.length === 1 ? ' is' : 's are'} 0600 or stricter`, [
       ...ok,
-      ...notJudged,
+      ...notJudgedHere,
     ])
   },
 })

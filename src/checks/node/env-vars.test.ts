@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './env-vars.js'
-import { fakeNode, type FakeNodeOptions } from '../../../test/fixtures/node/fake-api.js'
+import { fakeNode, refusalReason, type FakeNodeOptions } from '../../../test/fixtures/node/fake-api.js'
 import { example } from '../../../test/helpers/examples.js'
 
 const EXAMPLE = readFileSync(example('node/pipeline.yaml'), 'utf8')
@@ -108,6 +108,7 @@ describe('node.env-vars', () => {
       node: node({ [ENV]: envText({ KAFKA_USERNAME: '', INGEST_TIMEOUT: '' }) }),
     })
     expect(findingKeys(r)).toEqual(['empty'])
+    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'pattern.interpolation'])
     expect(r.findings?.[0]?.items?.map((i) => i.name)).toEqual(['KAFKA_USERNAME'])
   })
 
@@ -132,6 +133,7 @@ describe('node.env-vars', () => {
     const r = await run(check, { config, node: node({ [ENV]: `${envText()}\nthis is not an assignment\n` }) })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['malformed-lines'])
+    expect(remedyIds(r)).toEqual(['pattern.interpolation'])
     expect(r.findings?.[0]?.items?.[0]).toEqual({
       name: ENV,
       detail: 'line 5',
@@ -181,6 +183,66 @@ describe('node.env-vars', () => {
     })
     expect(r.status).toBe('pass')
     expect(r.details?.at(-1)).toMatch(/^Vault agent config \/etc\/vault\/agent\.hcl not found/)
+  })
+
+  it('names an env file that is a FIFO, a directory or a device, never reads it, and does not call its vars unset', async () => {
+    const other = '/srv/edge/other.env'
+    const env = { KAFKA_USERNAME: 'u', KAFKA_PASSWORD: SECRET, NODE_NAME: 'n' }
+    for (const odd of ['fifo', 'directory', 'device'] as const) {
+      const n = fakeNode({ files: { [PIPELINE]: EXAMPLE, [ENV]: { odd }, [other]: 'A=1\n' }, env })
+      const r = await run(check, {
+        config: { pipeline: { config: PIPELINE, envFiles: [ENV, other] } },
+        node: n,
+      })
+      expect(r).toMatchObject({
+        status: 'fail',
+        severity: 'high',
+        summary: `1 secret file not read: ${refusalReason(ENV, odd)}`,
+        location: { file: ENV },
+      })
+      // API_TOKEN may well be in the file that was not read: "set nowhere" would be a guess.
+      expect(findingKeys(r)).toEqual(['env-file-refused'])
+      expect(remedyIds(r)).toEqual(['node.provide-env-file'])
+      expect(r.details).toContain(
+        'API_TOKEN: set in none of the files that were read; it may be in a file that was not',
+      )
+      expect(r.findings?.[0]?.items).toEqual([{ name: ENV, detail: 'env file', location: { file: ENV } }])
+      expect(n.calls.filter((c) => c.startsWith('readEnvFile'))).toEqual([
+        `readEnvFile ${ENV}`,
+        `readEnvFile ${other}`,
+      ])
+    }
+  })
+
+  it('names an env file over its cap, with the size and the cap', async () => {
+    const r = await run(check, { config, node: node({ [ENV]: { odd: 'too-large' } }, { API_TOKEN: 't' }) })
+    expect(findingKeys(r)).toEqual(['env-file-refused'])
+    expect(r.summary).toBe(
+      `1 secret file not read: ${ENV} is 67,108,864 bytes, over the 1 MiB cap for an env file: not read`,
+    )
+  })
+
+  it('fails on an env file the doctor may not read, pointing at the user it runs as', async () => {
+    const env = { KAFKA_USERNAME: 'u', KAFKA_PASSWORD: SECRET, API_TOKEN: 'tttt', NODE_NAME: 'n' }
+    const r = await run(check, { config, node: node({ [ENV]: { odd: 'unreadable' } }, env) })
+    expect(r).toMatchObject({
+      status: 'fail',
+      summary: `1 secret file unreadable: ${ENV} cannot be read by the doctor (EACCES: permission denied)`,
+    })
+    expect(findingKeys(r)).toEqual(['env-file-unreadable'])
+    expect(remedyIds(r)).toEqual(['node.read-as-agent-user'])
+    expect(r.findings?.[0]?.items?.[0]).toMatchObject({ name: ENV, location: { file: ENV } })
+  })
+
+  it('does not take `$${VAR}` (an escaped literal) for a reference', async () => {
+    const text = `${EXAMPLE}\n# literal: $\${NOT_A_REFERENCE}\nextra: "cost: $\${ALSO_LITERAL} and $$\${REAL_ONE}"\n`
+    const r = await run(check, {
+      config,
+      node: node({ [PIPELINE]: text, [ENV]: envText({ REAL_ONE: 'x' }) }),
+    })
+    expect(r.status).toBe('pass')
+    expect(JSON.stringify(r)).not.toMatch(/NOT_A_REFERENCE|ALSO_LITERAL/)
+    expect(r.details?.some((d) => d.startsWith('REAL_ONE: '))).toBe(true)
   })
 
   it('skips when used without a readable pipeline config', async () => {

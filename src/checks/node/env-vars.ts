@@ -1,14 +1,197 @@
-import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
-import { DEFAULT_PIPELINE_CONFIG } from '../../core/config.js'
-import { valueState, type EnvFile, type EnvVarEntry } from '../../providers/node/provider.js'
-import { describeReference, parsePipelineConfig, referencedVars } from './lib/references.js'
-import { agentNote, describeFile, secretFiles } from './lib/secret-files.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome, type Vars } from '../define.js'
+import type { EnvFile, EnvVarEntry, FileRefusal, NodeApi } from '../../providers/node/api.js'
+import { valueState } from '../../providers/node/model.js'
+import { pipelineOf } from './lib/pipeline.js'
+import { describeReference, referencedVars, type ReferencedVar } from './lib/references.js'
+import { agentNote, describeFile, secretFiles, type SecretFile } from './lib/secret-files.js'
 
-type Finding = 'unresolved' | 'no-value' | 'null' | 'empty' | 'env-file-missing' | 'malformed-lines'
+type Finding =
+  | 'unresolved'
+  | 'no-value'
+  | 'null'
+  | 'empty'
+  | 'env-file-missing'
+  | 'env-file-refused'
+  | 'env-file-unreadable'
+  | 'malformed-lines'
 type BadState = Exclude<EnvVarEntry['valueState'], 'set'>
 
 const names = (items: readonly Item[]) => [...new Set(items.map((i) => i.name))].join(', ')
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many)
+
+/** A secret file that was not read: its item, and the sentence that says why. */
+interface NotRead {
+  readonly item: Item
+  readonly reason: string
+}
+
+/** What the secret files hold, and which of them could not be read (and why). */
+interface Sources {
+  readonly envFiles: EnvFile[]
+  readonly missing: Item[]
+  /** Not a regular file, or over the cap: the doctor would not read it. */
+  readonly refused: NotRead[]
+  /** A regular file the doctor may not read (EACCES). */
+  readonly unreadable: NotRead[]
+  readonly malformed: Item[]
+}
+
+const notRead = (f: SecretFile, r: FileRefusal): NotRead => ({
+  item: { name: f.path, detail: describeFile(f), location: { file: f.path } },
+  reason: r.reason,
+})
+
+async function readSources(node: NodeApi, files: readonly SecretFile[]): Promise<Sources> {
+  const s: Sources = { envFiles: [], missing: [], refused: [], unreadable: [], malformed: [] }
+  for (const f of files) {
+    const read = await node.readEnvFile(f.path)
+    if (!read.ok) {
+      if (read.problem === 'missing')
+        s.missing.push({ name: f.path, detail: describeFile(f), location: { file: f.path } })
+      else (read.problem === 'unreadable' ? s.unreadable : s.refused).push(notRead(f, read))
+      continue
+    }
+    const env = read.value
+    s.envFiles.push(env)
+    // A template may render a certificate or JSON: only files named as env files must be all assignments.
+    if (f.roles.includes('env-file') && env.malformedLines.length)
+      s.malformed.push({
+        name: f.path,
+        detail: `${plural(env.malformedLines.length, 'line', 'lines')} ${env.malformedLines.join(', ')}`,
+        location: { file: f.path, line: env.malformedLines[0] as number },
+      })
+  }
+  return s
+}
+
+interface Verdicts {
+  readonly bad: Record<BadState, Item[]>
+  readonly unresolved: Item[]
+  /** Set in nothing that was read, while some secret file could not be read: it may be there. */
+  readonly unverified: string[]
+  readonly resolved: string[]
+  readonly notes: string[]
+}
+
+/** An env file's entries by name: a large pipeline against a large env file stays linear. */
+type IndexedFile = { readonly path: string; readonly byName: ReadonlyMap<string, EnvVarEntry> }
+
+/**
+ * Where one var is set, and which of its values are placeholders a broken render leaves: `flagged` when a
+ * bad value was recorded, `set` when it resolves, `unset` when nothing that was read sets it.
+ */
+function judgeVar(
+  v: ReferencedVar,
+  node: NodeApi,
+  files: readonly IndexedFile[],
+  out: Verdicts,
+): 'flagged' | 'set' | 'unset' {
+  const fromProcess = node.env(v.name)
+  const processState = fromProcess === undefined ? undefined : valueState(fromProcess)
+  const inFiles = files.flatMap((file) => {
+    const entry = file.byName.get(v.name)
+    return entry ? [{ path: file.path, entry }] : []
+  })
+  // Bento uses a default for an unset or empty var, but `<no value>` and `null` are values: they get used.
+  const canDefault = !v.required
+  const before = out.bad['no-value'].length + out.bad.null.length + out.bad.empty.length
+  for (const { path, entry } of inFiles) {
+    if (entry.valueState === 'set' || (entry.valueState === 'empty' && canDefault)) continue
+    out.bad[entry.valueState].push({
+      name: v.name,
+      detail: `${path}:${entry.line}`,
+      location: { file: path, line: entry.line },
+    })
+  }
+  if (processState && processState !== 'set' && !(processState === 'empty' && canDefault))
+    out.bad[processState].push({ name: v.name, detail: 'the process environment' })
+  if (out.bad['no-value'].length + out.bad.null.length + out.bad.empty.length > before) return 'flagged'
+  const setIn = [
+    ...(processState === 'set' ? ['process environment'] : []),
+    ...inFiles.filter((f) => f.entry.valueState === 'set').map((f) => `${f.path}:${f.entry.line}`),
+  ]
+  if (!setIn.length) return 'unset'
+  out.resolved.push(`${v.name}: ${setIn.join(', ')}`)
+  return 'set'
+}
+
+function judgeVars(
+  vars: readonly ReferencedVar[],
+  node: NodeApi,
+  s: Sources,
+  pipelineFile: string,
+): Verdicts {
+  const out: Verdicts = {
+    bad: { 'no-value': [], null: [], empty: [] },
+    unresolved: [],
+    unverified: [],
+    resolved: [],
+    notes: [],
+  }
+  const sources = [
+    'the process environment',
+    ...s.envFiles.map((e) => e.path),
+    ...s.missing.map((m) => `${m.name} (missing)`),
+  ].join(', ')
+  const files = s.envFiles.map((f) => ({ path: f.path, byName: new Map(f.entries.map((e) => [e.name, e])) }))
+  for (const v of vars) {
+    if (judgeVar(v, node, files, out) !== 'unset') continue
+    if (!v.required)
+      out.notes.push(`${v.name}: not set; every reference has a default, so the default applies`)
+    else if (s.refused.length || s.unreadable.length) out.unverified.push(v.name)
+    else {
+      const ref = v.required
+      out.unresolved.push({
+        name: v.name,
+        detail: `referenced at ${describeReference(ref)}; not in ${sources}`,
+        location: { file: pipelineFile, line: ref.line, column: ref.column },
+      })
+    }
+  }
+  return out
+}
+
+/** The findings in a fixed order; the agent note goes on the first, the unverified vars on the refusals. */
+function outcomesOf(s: Sources, v: Verdicts, context: readonly string[]): Outcome<Finding>[] {
+  const outcomes: Outcome<Finding>[] = []
+  const add = (finding: Finding, items: Item[], vars: Vars, extra: readonly string[] = []) => {
+    if (!items.length) return
+    const details = [...(outcomes.length ? [] : context), ...extra]
+    outcomes.push(
+      found(finding, vars, { items, location: items[0]?.location, ...(details.length ? { details } : {}) }),
+    )
+  }
+  const count = (items: readonly unknown[], one: string, many: string) => ({
+    count: items.length,
+    files: plural(items.length, one, many),
+  })
+  const notRead = (list: readonly NotRead[]) => ({
+    ...count(list, 'file', 'files'),
+    reasons: list.map((n) => n.reason).join('; '),
+  })
+  const unverified = v.unverified.length
+    ? [
+        `${v.unverified.join(', ')}: set in none of the files that were read; ${plural(v.unverified.length, 'it', 'they')} may be in a file that was not`,
+      ]
+    : []
+  add('unresolved', v.unresolved, {
+    count: v.unresolved.length,
+    vars: plural(v.unresolved.length, 'var is', 'vars are'),
+    names: names(v.unresolved),
+  })
+  add('no-value', v.bad['no-value'], { names: names(v.bad['no-value']) })
+  add('null', v.bad.null, { names: names(v.bad.null) })
+  add('empty', v.bad.empty, { names: names(v.bad.empty) })
+  add('env-file-missing', s.missing, { ...count(s.missing, 'file is', 'files are'), paths: names(s.missing) })
+  const items = (list: readonly NotRead[]) => list.map((n) => n.item)
+  add('env-file-refused', items(s.refused), notRead(s.refused), unverified)
+  add('env-file-unreadable', items(s.unreadable), notRead(s.unreadable), s.refused.length ? [] : unverified)
+  add('malformed-lines', s.malformed, {
+    paths: names(s.malformed),
+    have: plural(s.malformed.length, 'has', 'have'),
+  })
+  return outcomes
+}
 
 export default defineCheck({
   id: 'node.env-vars',
@@ -18,7 +201,8 @@ export default defineCheck({
     'the pipeline ("required environment variables were not set"); one set to nothing becomes an empty ' +
     'credential; a Vault template that reads a missing key writes the literal `<no value>`, and `jq -r` of a ' +
     'missing key writes `null`. Those start, and fail later with an authentication error that points nowhere ' +
-    'near the cause. Values are never shown, only their state.',
+    'near the cause. Values are never shown, only their state. A secret file that is not a regular file, or ' +
+    'is larger than its cap, is named and never read.',
   provider: 'node',
   category: 'config',
   network: false,
@@ -54,6 +238,18 @@ export default defineCheck({
       message: '{{count}} secret {{files}} missing: {{paths}}',
       remedies: ['node.provide-env-file', 'refresh.verify-restarts'],
     },
+    'env-file-refused': {
+      status: 'fail',
+      severity: 'high',
+      message: '{{count}} secret {{files}} not read: {{reasons}}',
+      remedies: ['node.provide-env-file'],
+    },
+    'env-file-unreadable': {
+      status: 'fail',
+      severity: 'high',
+      message: '{{count}} secret {{files}} unreadable: {{reasons}}',
+      remedies: ['node.read-as-agent-user'],
+    },
     'malformed-lines': {
       status: 'warn',
       severity: 'low',
@@ -62,121 +258,24 @@ export default defineCheck({
     },
   },
   async run({ node, config }) {
-    const pipelineFile = config.pipeline.config ?? DEFAULT_PIPELINE_CONFIG
-    const text = await node.readText(pipelineFile)
-    const parsed = text === undefined ? undefined : parsePipelineConfig(text)
+    const { file: pipelineFile, read } = await pipelineOf(node, config)
+    const parsed = read.ok ? read.value : undefined
     // The runner only gets here after node.pipeline-config passed; this guards direct use.
     if (!parsed?.ok) return skip('not-applicable', `no readable pipeline config at ${pipelineFile}`)
     const vars = referencedVars(parsed.references)
     if (!vars.length) return pass(`${pipelineFile} references no env vars`)
 
     const { files, agent } = await secretFiles(node, config, { sinks: false })
-    const envFiles: EnvFile[] = []
-    const missing: Item[] = []
-    const malformed: Item[] = []
-    for (const f of files) {
-      const env = await node.readEnvFile(f.path)
-      if (!env) {
-        missing.push({ name: f.path, detail: describeFile(f), location: { file: f.path } })
-        continue
-      }
-      envFiles.push(env)
-      // A template may render a certificate or JSON: only files named as env files must be all assignments.
-      if (f.roles.includes('env-file') && env.malformedLines.length)
-        malformed.push({
-          name: f.path,
-          detail: `${plural(env.malformedLines.length, 'line', 'lines')} ${env.malformedLines.join(', ')}`,
-          location: { file: f.path, line: env.malformedLines[0] as number },
-        })
-    }
-
-    const bad: Record<BadState, Item[]> = { 'no-value': [], null: [], empty: [] }
-    const unresolved: Item[] = []
-    const resolved: string[] = []
-    const notes: string[] = []
-    const sources = [
-      'the process environment',
-      ...envFiles.map((e) => e.path),
-      ...missing.map((m) => `${m.name} (missing)`),
-    ].join(', ')
-
-    for (const v of vars) {
-      const fromProcess = node.env(v.name)
-      const processState = fromProcess === undefined ? undefined : valueState(fromProcess)
-      const inFiles = envFiles.flatMap((file) => {
-        const entry = file.entries.find((e) => e.name === v.name)
-        return entry ? [{ path: file.path, entry }] : []
-      })
-      const setIn = [
-        ...(processState === 'set' ? ['process environment'] : []),
-        ...inFiles.filter((f) => f.entry.valueState === 'set').map((f) => `${f.path}:${f.entry.line}`),
-      ]
-      // Bento uses a default for an unset or empty var, but `<no value>` and `null` are values: they get used.
-      const canDefault = !v.required
-      let flagged = false
-      for (const { path, entry } of inFiles) {
-        if (entry.valueState === 'set' || (entry.valueState === 'empty' && canDefault)) continue
-        bad[entry.valueState].push({
-          name: v.name,
-          detail: `${path}:${entry.line}`,
-          location: { file: path, line: entry.line },
-        })
-        flagged = true
-      }
-      if (processState && processState !== 'set' && !(processState === 'empty' && canDefault)) {
-        bad[processState].push({ name: v.name, detail: 'the process environment' })
-        flagged = true
-      }
-      if (flagged) continue
-      if (setIn.length) {
-        resolved.push(`${v.name}: ${setIn.join(', ')}`)
-      } else if (canDefault) {
-        notes.push(`${v.name}: not set; every reference has a default, so the default applies`)
-      } else {
-        const ref = v.required ?? v.first
-        unresolved.push({
-          name: v.name,
-          detail: `referenced at ${describeReference(ref)}; not in ${sources}`,
-          location: { file: pipelineFile, line: ref.line, column: ref.column },
-        })
-      }
-    }
-
-    // A finding lists what is wrong (its items); what resolved fine is only worth showing on a pass.
+    const sources = await readSources(node, files)
+    const verdicts = judgeVars(vars, node, sources, pipelineFile)
     const note = agentNote(agent)
     const context = note ? [note] : []
-    const outcomes: Outcome<Finding>[] = []
-    const add = (finding: Finding, items: Item[], vars: Record<string, string | number>) => {
-      if (!items.length) return
-      outcomes.push(
-        found(finding, vars, {
-          items,
-          location: items[0]?.location,
-          ...(outcomes.length || !context.length ? {} : { details: context }),
-        }),
-      )
-    }
-    add('unresolved', unresolved, {
-      count: unresolved.length,
-      vars: plural(unresolved.length, 'var is', 'vars are'),
-      names: names(unresolved),
-    })
-    add('no-value', bad['no-value'], { names: names(bad['no-value']) })
-    add('null', bad.null, { names: names(bad.null) })
-    add('empty', bad.empty, { names: names(bad.empty) })
-    add('env-file-missing', missing, {
-      count: missing.length,
-      files: plural(missing.length, 'file is', 'files are'),
-      paths: names(missing),
-    })
-    add('malformed-lines', malformed, {
-      paths: names(malformed),
-      have: plural(malformed.length, 'has', 'have'),
-    })
+    // A finding lists what is wrong (its items); what resolved fine is only worth showing on a pass.
+    const outcomes = outcomesOf(sources, verdicts, context)
     if (outcomes.length) return outcomes
     return pass(
       `${vars.length} referenced env ${plural(vars.length, 'var resolves', 'vars resolve')} to non-empty values`,
-      [...resolved, ...notes, ...context],
+      [...verdicts.resolved, ...verdicts.notes, ...context],
     )
   },
 })

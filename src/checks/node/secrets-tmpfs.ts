@@ -1,6 +1,6 @@
 import { defineCheck, found, pass, skip, type Item } from '../define.js'
-import { mountOf } from '../../providers/node/provider.js'
-import { describeFile, secretFiles, NO_SECRET_FILES } from './lib/secret-files.js'
+import { mountOf } from '../../providers/node/model.js'
+import { describeFile, noneJudged, secretFiles, NO_SECRET_FILES } from './lib/secret-files.js'
 
 const MEMORY_FS = new Set(['tmpfs', 'ramfs'])
 
@@ -26,14 +26,19 @@ export default defineCheck({
     const { files } = await secretFiles(node, config, { sinks: true })
     if (!files.length) return skip('not-applicable', NO_SECRET_FILES)
     const present = []
+    const infos = []
     for (const f of files) {
       const info = await node.fileInfo(f.path)
-      if (info?.isFile) present.push({ ...f, realPath: info.realPath ?? f.path })
+      infos.push(info)
+      if (info?.isFile) present.push({ ...f, realPath: info.realPath })
     }
     if (!present.length)
       return skip(
         'not-applicable',
-        `none of the secret files exist yet (${files.map((f) => f.path).join(', ')}); node.env-vars reports missing env files`,
+        noneJudged(
+          files.map((f) => f.path),
+          infos,
+        ),
       )
     const mounts = await node.mounts()
     if (!mounts.length)

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import check from './vault-agent-process.js'
-import { fakeNode } from '../../../test/fixtures/node/fake-api.js'
+import { fakeNode, refusalReason } from '../../../test/fixtures/node/fake-api.js'
 
 const AGENT = '/etc/vault/agent.hcl'
 const PID = '/tmp/vault-agent.pid'
@@ -57,7 +57,31 @@ describe('node.vault-agent-process', () => {
         node: fakeNode({ files: { [AGENT]: HCL, [PID]: text } }),
       })
       expect(findingKeys(r)).toEqual(['pid-file-invalid'])
+      expect(remedyIds(r).sort()).toEqual(REMEDIES)
     }
+  })
+
+  it('reads no FIFO, directory or device as a pid file: it holds no pid, and the reason says what it is', async () => {
+    for (const odd of ['fifo', 'directory', 'device', 'too-large'] as const) {
+      const node = fakeNode({ files: { [AGENT]: HCL, [PID]: { odd } } })
+      const r = await run(check, { config: withAgent, node })
+      expect(r).toMatchObject({
+        status: 'fail',
+        summary: `Vault agent pid file ${PID} does not hold a process id`,
+        details: [refusalReason(PID, odd, 'pid file')],
+      })
+      expect(findingKeys(r)).toEqual(['pid-file-invalid'])
+      expect(node.calls).toContain(`readText ${PID} (pid file)`)
+    }
+  })
+
+  it('cannot judge a pid file it may not read (the agent writes it 0600): an error, not a verdict', async () => {
+    const node = fakeNode({ files: { [AGENT]: HCL, [PID]: { odd: 'unreadable' } } })
+    const r = await run(check, { config: withAgent, node })
+    expect(r).toMatchObject({
+      status: 'error',
+      summary: `node: ${PID} cannot be read by the doctor (EACCES: permission denied): whether the Vault agent runs is not known`,
+    })
   })
 
   it('fails when the process is gone and the pid file stale', async () => {
@@ -84,6 +108,7 @@ describe('node.vault-agent-process', () => {
       `process 4242 (from ${PID}) is running \`nginx\`, not Vault: the pid file is probably stale and its pid reused`,
     )
     expect(findingKeys(r)).toEqual(['not-vault'])
+    expect(remedyIds(r).sort()).toEqual(['node.start-vault-agent', 'refresh.verify-restarts'])
     expect(JSON.stringify(r)).not.toContain('secret-arg')
   })
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path'
 import { defineCheck, found, pass, skip } from '../define.js'
+import { ProviderError } from '../../core/provider.js'
 import type { RemedyId } from '../../remedies.js'
 import { agentConfigOf, agentNote, shellQuote } from './lib/secret-files.js'
 
@@ -63,8 +64,23 @@ export default defineCheck({
       : {}
     const vars = { pidFile }
     const location = { file: pidFile }
-    const text = await node.readText(pidFile)
-    if (text === undefined) return found('pid-file-missing', vars, { commands, location })
+    const read = await node.readText(pidFile, 'pid file')
+    if (!read.ok) {
+      if (read.problem === 'missing') return found('pid-file-missing', vars, { commands, location })
+      // The agent writes its pid file 0600: another user cannot tell from it whether the agent runs.
+      if (read.problem === 'unreadable')
+        throw new ProviderError(
+          'node',
+          'denied',
+          `${read.reason}: whether the Vault agent runs is not known`,
+          {
+            path: pidFile,
+          },
+        )
+      // A directory, a FIFO or a file of kilobytes is not what the agent writes: it holds no pid.
+      return found('pid-file-invalid', vars, { commands, location, details: [read.reason] })
+    }
+    const text = read.value
     const m = /^\s*(\d+)\s*$/.exec(text)
     const pid = m ? Number(m[1]) : 0
     if (!pid)
@@ -88,8 +104,7 @@ export default defineCheck({
         },
       )
     // Linux only, and only when readable; otherwise a live pid is taken at its word.
-    const cmdline = await node.readText(`/proc/${pid}/cmdline`).catch(() => undefined)
-    const argv = cmdline?.split('\0').filter(Boolean) ?? []
+    const argv = (await node.processArgs(pid)) ?? []
     if (argv.length && !argv.slice(0, 3).some((a) => /vault/i.test(basename(a.split(/\s+/)[0] ?? ''))))
       // Only the program's name: arguments may carry tokens.
       return found(

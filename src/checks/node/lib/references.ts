@@ -1,8 +1,21 @@
 // How the edge agent reads its pipeline config: Bento-style YAML whose strings may carry `${VAR}` /
 // `${VAR:default}` (resolved once, at start-up, from the environment) and Bloblang whose `env("VAR")` reads
-// the environment too. `${! … }` is a Bloblang interpolation and `${{…}}` an escaped literal: neither is an
-// env reference by itself, though an `env("VAR")` inside a Bloblang interpolation is.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+// the environment too. `${! … }` is a Bloblang interpolation, and `${{…}}` and `$${…}` are escaped literals:
+// none is an env reference by itself, though an `env("VAR")` inside a Bloblang interpolation is.
+// The file is hostile input like any other: several documents, aliases that expand exponentially and
+// aliases without an anchor are answers (a finding), never an exception.
+import {
+  CST,
+  isMap,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml'
 
 export interface EnvReference {
   readonly name: string
@@ -25,6 +38,10 @@ export type ParsedPipeline =
       /** Why the document is neither shape (set when `shape` is undefined). */
       readonly shapeProblem?: string
       readonly references: readonly EnvReference[]
+      /** Documents with content; a pipeline config is one. */
+      readonly documents: number
+      /** Where the second document with content starts (its `---`), when there is one. */
+      readonly secondDocumentLine?: number
     }
   | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number }
 
@@ -41,10 +58,62 @@ export class PipelineSyntaxError extends Error {
 }
 
 // Bento's own pattern: names of letters, digits, `_` and `.`; a default runs to the closing brace and may
-// itself hold a `${…}`. The lookahead leaves out `${!` (Bloblang) and `${{` (escaped literal).
-const INTERPOLATION = /\$\{(?![!{])([A-Za-z0-9_.]+)(?::((?:\$\{[^}]*\}|[^}])*))?\}/g
+// itself hold a `${…}`. The lookahead leaves out `${!` (Bloblang) and `${{` (escaped literal); the run of
+// `$` before it must be odd, since `$$` stands for a literal `$` (so `$${VAR}` is the text `${VAR}`).
+const INTERPOLATION = /(?<!\$)((?:\$\$)*)\$\{(?![!{])([A-Za-z0-9_.]+)(?::((?:\$\{[^}]*\}|[^}])*))?\}/g
 // Bloblang's env function, positional or named argument.
 const BLOBLANG_ENV = /\benv\(\s*(?:name\s*:\s*)?(["'])([A-Za-z0-9_.]+)\1\s*\)/g
+
+/**
+ * How many aliases a document may resolve. The yaml library's default (100) also trips on a plain config
+ * that reuses one anchor a hundred times; an alias bomb grows exponentially and trips any bound at once.
+ */
+const MAX_ALIASES = 10_000
+
+/**
+ * How deep the YAML may nest before it is parsed. The yaml library recurses per level: around a thousand
+ * levels it overflows the stack (which it reports), and a few ten thousand flow levels (a 200 KB file)
+ * can kill the process outright inside V8. A real pipeline config is a dozen levels deep.
+ */
+const MAX_FLOW_DEPTH = 256
+const MAX_INDENT = 512
+
+// The lexer's markers that stand for no source text.
+const MARKERS = new Set<string>([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR])
+
+type Depth = { message: string; offset: number }
+
+/**
+ * Where the text nests deeper than a parser should follow, found before any parser follows it. The yaml
+ * lexer is a loop, not a recursion, and knows quotes, comments and block scalars: flow brackets count as
+ * it sees them, and block depth is bounded by the column of indentation and of `- `/`? ` indicators.
+ */
+function tooDeep(text: string): Depth | undefined {
+  let offset = 0
+  let lineStart = 0
+  let flow = 0
+  const block = (column: number, at: number): Depth | undefined =>
+    column > MAX_INDENT ? { message: `it nests more than ${MAX_INDENT} columns deep`, offset: at } : undefined
+  for (const token of new Lexer().lex(text)) {
+    if (MARKERS.has(token)) continue
+    const at = offset
+    offset += token.length
+    const type = CST.tokenType(token)
+    let deep: Depth | undefined
+    if (type === 'flow-seq-start' || type === 'flow-map-start') {
+      if (++flow > MAX_FLOW_DEPTH)
+        deep = { message: `it nests more than ${MAX_FLOW_DEPTH} brackets deep`, offset: at }
+    } else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1)
+    else if (flow === 0 && (type === 'seq-item-ind' || type === 'explicit-key-ind'))
+      deep = block(at - lineStart, at)
+    else if (flow === 0 && type === 'space' && at === lineStart)
+      deep = block(token.length - token.trimStart().length, at)
+    if (deep) return deep
+    const newline = token.lastIndexOf('\n')
+    if (newline >= 0) lineStart = at + newline + 1
+  }
+  return undefined
+}
 
 /** The `path` of a reference found in a comment or a key rather than in a value. */
 export const OUTSIDE_VALUES = '(a comment or key)'
@@ -54,68 +123,164 @@ const BENTO_SECTIONS = ['input', 'pipeline', 'output'] as const
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
+type Found = { index: number; raw: string; ref: Omit<EnvReference, 'line' | 'column'> }
+
+/** The `${VAR}` references in a string, each with its offset and the text that makes it. */
+function interpolations(value: string, path: string): Found[] {
+  return [...value.matchAll(INTERPOLATION)].map((m) => {
+    const escapes = m[1] as string
+    return {
+      index: m.index + escapes.length,
+      raw: m[0].slice(escapes.length),
+      ref: {
+        name: m[2] as string,
+        ...(m[3] !== undefined ? { default: m[3] } : {}),
+        path,
+        form: 'interpolation' as const,
+      },
+    }
+  })
+}
+
+const bloblangEnv = (value: string, path: string): Found[] =>
+  [...value.matchAll(BLOBLANG_ENV)].map((m) => ({
+    index: m.index,
+    raw: m[0],
+    ref: { name: m[2] as string, path, form: 'bloblang' as const },
+  }))
+
+/** An empty document (a trailing `---`, only comments) is no document. */
+const hasContent = (d: Document): boolean =>
+  d.contents !== null && !(isScalar(d.contents) && d.contents.value === null)
+
 /** Parses the pipeline config: YAML errors with their position, the document's shape, its env references. */
 export function parsePipelineConfig(text: string): ParsedPipeline {
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false })
-  const first = doc.errors[0]
-  if (first) {
-    const pos = lineCounter.linePos(first.pos[0])
-    return { ok: false, message: first.message.split('\n')[0] as string, line: pos.line, column: pos.col }
+  const at = (offset: number) => {
+    const p = lineCounter.linePos(offset)
+    return { line: p.line, column: p.col }
   }
+  const deep = tooDeep(text)
+  if (deep) {
+    // The line counter learns the line starts from the parser, which must not run: count them here.
+    lineCounter.addNewLine(0)
+    for (const m of text.slice(0, deep.offset).matchAll(/\n/g)) lineCounter.addNewLine(m.index + 1)
+    return { ok: false, message: `${deep.message}: not parsed`, ...at(deep.offset) }
+  }
+  // The library's own unique-key test compares every key with every other: minutes for a large file.
+  const docs = [...parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false })]
+  const first = docs.flatMap((d) => d.errors)[0]
+  if (first) return { ok: false, message: first.message.split('\n')[0] as string, ...at(first.pos[0]) }
+  const content = docs.filter(hasContent)
+  for (const doc of content) {
+    const dup = duplicateKey(doc)
+    if (dup) return { ok: false, message: dup.message, ...at(dup.offset) }
+  }
+  const values: unknown[] = []
+  for (const doc of content) {
+    const resolved = resolveDocument(doc)
+    if (!resolved.ok) return { ok: false, message: resolved.message, ...at(resolved.offset) }
+    values.push(resolved.value)
+  }
+  const references = findReferences(text, content, (offset) => at(offset))
+  const shape = shapeOf(values[0] ?? null)
+  const second = content[1]?.range[0]
+  return {
+    ok: true,
+    ...(typeof shape === 'string' ? { shape } : { shape: undefined, shapeProblem: shape.problem }),
+    references,
+    documents: content.length,
+    ...(second !== undefined ? { secondDocumentLine: at(second).line } : {}),
+  }
+}
+
+/** The document as data, or why its aliases cannot be resolved (pointing at the first alias). */
+function resolveDocument(
+  doc: Document,
+): { ok: true; value: unknown } | { ok: false; message: string; offset: number } {
+  try {
+    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown }
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e)
+    const message = /excessive alias/i.test(text)
+      ? `more than ${MAX_ALIASES} alias expansions (a YAML alias bomb), which YAML loaders refuse`
+      : text
+    return { ok: false, message, offset: firstAliasOffset(doc) ?? doc.range?.[0] ?? 0 }
+  }
+}
+
+/** A key defined twice in one mapping, which YAML loaders (Bento's included) refuse. */
+function duplicateKey(doc: Document): { message: string; offset: number } | undefined {
+  let dup: { message: string; offset: number } | undefined
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<string>()
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue
+        const key = String(pair.key.value)
+        if (seen.has(key)) {
+          dup = {
+            message: `mapping key "${key}" is defined more than once`,
+            offset: pair.key.range?.[0] ?? 0,
+          }
+          return visit.BREAK
+        }
+        seen.add(key)
+      }
+      return undefined
+    },
+  })
+  return dup
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0]
+      return visit.BREAK
+    },
+  })
+  return offset
+}
+
+/** References in the documents' values, then (as Bento substitutes the raw text) in comments and keys. */
+function findReferences(
+  text: string,
+  docs: readonly Document[],
+  at: (offset: number) => { line: number; column: number },
+): EnvReference[] {
   const references: EnvReference[] = []
   const covered: [number, number][] = []
-  walk(doc.contents as Node | null, [], (value, node, path) => {
-    const range = node.range
-    if (range) covered.push([range[0], range[1]])
-    const source = range ? text.slice(range[0], range[1]) : ''
-    const offsetOf = (raw: string, from: number): { at: number; next: number } => {
-      const i = source.indexOf(raw, from)
-      // A double-quoted scalar with escapes may not contain the reference verbatim: point at the scalar.
-      return i < 0 ? { at: range?.[0] ?? 0, next: from } : { at: (range?.[0] ?? 0) + i, next: i + raw.length }
-    }
-    const found: { index: number; ref: Omit<EnvReference, 'line' | 'column'>; raw: string }[] = []
-    for (const m of value.matchAll(INTERPOLATION))
-      found.push({
-        index: m.index,
-        raw: m[0],
-        ref: {
-          name: m[1] as string,
-          ...(m[2] !== undefined ? { default: m[2] } : {}),
-          path,
-          form: 'interpolation',
-        },
-      })
-    for (const m of value.matchAll(BLOBLANG_ENV))
-      found.push({ index: m.index, raw: m[0], ref: { name: m[2] as string, path, form: 'bloblang' } })
-    found.sort((a, b) => a.index - b.index)
-    let from = 0
-    for (const f of found) {
-      const { at, next } = offsetOf(f.raw, from)
-      from = next
-      const pos = lineCounter.linePos(at)
-      references.push({ ...f.ref, line: pos.line, column: pos.col })
-    }
-  })
-  // Bento substitutes `${VAR}` in the raw text before parsing YAML, so one in a comment or a key counts too
-  // (and a missing one stops the pipeline from starting): pick up what the walk over values did not see.
-  for (const m of text.matchAll(INTERPOLATION)) {
-    if (covered.some(([from, to]) => m.index >= from && m.index < to)) continue
-    const pos = lineCounter.linePos(m.index)
-    references.push({
-      name: m[1] as string,
-      ...(m[2] !== undefined ? { default: m[2] } : {}),
-      line: pos.line,
-      column: pos.col,
-      path: OUTSIDE_VALUES,
-      form: 'interpolation',
-    })
+  docs.forEach((doc, i) =>
+    walk(doc.contents as Node | null, [], (value, node, where) => {
+      const path = i ? `document ${i + 1}, ${where}` : where
+      const range = node.range
+      if (range) covered.push([range[0], range[1]])
+      const source = range ? text.slice(range[0], range[1]) : ''
+      const found = [...interpolations(value, path), ...bloblangEnv(value, path)].sort(
+        (a, b) => a.index - b.index,
+      )
+      let from = 0
+      for (const f of found) {
+        const pos = source.indexOf(f.raw, from)
+        // A double-quoted scalar with escapes may not contain the reference verbatim: point at the scalar.
+        if (pos >= 0) from = pos + f.raw.length
+        references.push({ ...f.ref, ...at((range?.[0] ?? 0) + Math.max(pos, 0)) })
+      }
+    }),
+  )
+  // Scalars do not overlap, and matches come in text order: one sweep tells which are outside every value
+  // (a test per match against every scalar would be quadratic in a large file).
+  covered.sort((a, b) => a[0] - b[0])
+  let j = 0
+  for (const f of interpolations(text, OUTSIDE_VALUES)) {
+    while (j < covered.length && (covered[j] as [number, number])[1] <= f.index) j++
+    const scalar = covered[j]
+    if (scalar && scalar[0] <= f.index) continue
+    references.push({ ...f.ref, ...at(f.index) })
   }
-  references.sort((a, b) => a.line - b.line || a.column - b.column)
-  const shape = shapeOf(doc.toJS() as unknown)
-  return typeof shape === 'string'
-    ? { ok: true, shape, references }
-    : { ok: true, shape: undefined, shapeProblem: shape.problem, references }
+  return references.sort((a, b) => a.line - b.line || a.column - b.column)
 }
 
 /** Every env reference in a pipeline config; throws a PipelineSyntaxError (file:line:col) on invalid YAML. */
@@ -128,21 +293,21 @@ export function extractReferences(text: string, file: string): EnvReference[] {
 function walk(
   node: Node | null | undefined,
   path: readonly (string | number)[],
-  visit: (value: string, node: Node, path: string) => void,
+  onScalar: (value: string, node: Node, path: string) => void,
 ): void {
   if (!node) return
   if (isScalar(node)) {
-    if (typeof node.value === 'string') visit(node.value, node, formatPath(path))
+    if (typeof node.value === 'string') onScalar(node.value, node, formatPath(path))
     return
   }
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key)
-      walk(pair.value as Node | null, [...path, key], visit)
+      walk(pair.value as Node | null, [...path, key], onScalar)
     }
     return
   }
-  if (isSeq(node)) node.items.forEach((item, i) => walk(item as Node | null, [...path, i], visit))
+  if (isSeq(node)) node.items.forEach((item, i) => walk(item as Node | null, [...path, i], onScalar))
 }
 
 const formatPath = (path: readonly (string | number)[]): string =>

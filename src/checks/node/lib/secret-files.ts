@@ -1,10 +1,10 @@
 // The files on this node that hold secrets: the env files the pipeline loads and, when a Vault agent is
 // configured, its sink files and template destinations. Several node checks look at the same set, so the
 // agent config is parsed once per run (keyed by the run's NodeApi) and read through NodeApi, which keeps
-// the checks testable with a fake file system.
+// the checks testable with a fake file system and never opens a FIFO or a device.
 import { basename } from 'node:path'
 import type { ResolvedConfig } from '../../../providers/index.js'
-import type { NodeApi } from '../../../providers/node/provider.js'
+import type { FileInfo, NodeApi } from '../../../providers/node/api.js'
 import {
   AgentConfigError,
   parseAgentConfig,
@@ -16,6 +16,8 @@ import {
 export type AgentLookup =
   | { readonly kind: 'none' }
   | { readonly kind: 'missing'; readonly file: string }
+  /** Not a regular file, over its cap, or not readable: `reason` says which. */
+  | { readonly kind: 'unreadable'; readonly file: string; readonly reason: string }
   | { readonly kind: 'invalid'; readonly file: string; readonly message: string }
   | { readonly kind: 'ok'; readonly agent: AgentConfig }
 
@@ -30,10 +32,13 @@ export function agentConfigOf(node: NodeApi, config: ResolvedConfig): Promise<Ag
   let p = perNode.get(file)
   if (!p) {
     p = (async (): Promise<AgentLookup> => {
-      const text = await node.readText(file)
-      if (text === undefined) return { kind: 'missing', file }
+      const read = await node.readText(file, 'agent config')
+      if (!read.ok)
+        return read.problem === 'missing'
+          ? { kind: 'missing', file }
+          : { kind: 'unreadable', file, reason: read.reason }
       try {
-        return { kind: 'ok', agent: await parseAgentConfig(text, file) }
+        return { kind: 'ok', agent: await parseAgentConfig(read.value, file) }
       } catch (e) {
         if (e instanceof AgentConfigError) return { kind: 'invalid', file, message: e.message }
         throw e
@@ -49,6 +54,8 @@ export function agentNote(lookup: AgentLookup): string | undefined {
   switch (lookup.kind) {
     case 'missing':
       return `Vault agent config ${lookup.file} not found: its sinks and templates are not included (vault.agent-config reports it)`
+    case 'unreadable':
+      return `Vault agent config not read (${lookup.reason}): its sinks and templates are not included`
     case 'invalid':
       return `Vault agent config could not be parsed (${lookup.message}): its sinks and templates are not included`
     default:
@@ -107,6 +114,27 @@ export async function secretFiles(
           add(s.path, 'sink', { sink: s, agentFile: agent.agent.file, agentLine: s.line })
   }
   return { files: [...byPath.values()], agent }
+}
+
+/** A template's `source` file, read as the agent would; `undefined` when it is absent or not read. */
+export async function templateSource(node: NodeApi, path: string): Promise<string | undefined> {
+  const read = await node.readText(path, 'template')
+  return read.ok ? read.value : undefined
+}
+
+/** Why a secret file was left out of a judgement of its metadata (node.env-vars reports the file itself). */
+export const notJudged = (path: string, info: FileInfo | undefined): string =>
+  `${path}: ${info ? 'not a regular file' : 'does not exist'} (not judged)`
+
+/** The skip when no secret file could be judged: all absent, or some of them not regular files. */
+export function noneJudged(
+  paths: readonly string[],
+  infos: readonly (FileInfo | undefined)[],
+  what = 'secret files',
+): string {
+  if (infos.every((i) => !i))
+    return `none of the ${what} exist yet (${paths.join(', ')}); node.env-vars reports missing env files`
+  return `none of the ${what} is a regular file here (${paths.join(', ')}); node.env-vars reports them`
 }
 
 /** `env file`, `template destination (vault-agent.hcl:24)`, `env file, template destination (…)`. */
