@@ -56,6 +56,31 @@ export const awsRemedies = defineRemedies({
       'allows 443 from the nodes; behind a proxy make NO_PROXY cover 169.254.169.254 and the VPC endpoints.',
     ].join('\n'),
   },
+  'aws.trust-ca': {
+    title: "Make the AWS endpoint's TLS certificate one the node trusts",
+    source: 'extended',
+    section: 'AWS network',
+    body: [
+      'The endpoint presented a certificate the node does not trust, that has expired or is not valid yet, or that',
+      'names another host. Usually a TLS-inspecting proxy, or a VPC endpoint reached by a name its certificate does',
+      "not carry. Give the agent the proxy's CA bundle (AWS_CA_BUNDLE for the AWS SDKs and CLI, NODE_EXTRA_CA_CERTS",
+      'for this doctor) or let the AWS endpoints bypass inspection; reach a VPC endpoint by its private DNS name',
+      '(secretsmanager.<region>.amazonaws.com), not the vpce-… name or an IP; a certificate "not valid yet" is the',
+      "node's clock.",
+    ].join('\n'),
+  },
+  'aws.fix-endpoint': {
+    title: 'Point the agent at AWS, not at what answers in its place',
+    source: 'extended',
+    section: 'AWS network',
+    body: [
+      "Something other than AWS answered: a captive portal or a proxy's sign-in page, a proxy's error page, a",
+      'redirect, or an endpoint variable naming the wrong host. Check AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_STS,',
+      'AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_IAM and aws.endpoint (the Secrets Manager endpoint only);',
+      'behind a proxy (HTTPS_PROXY), let the AWS endpoints through or list them in NO_PROXY.',
+      '`curl -sv https://sts.<region>.amazonaws.com/` from the node shows what answers there.',
+    ].join('\n'),
+  },
   'aws.kms-key-policy': {
     title: "Let the role decrypt with the secret's KMS key (key policy, not the secret's IAM policy)",
     source: 'extended',

@@ -18,6 +18,9 @@ import {
 } from '../../src/sandbox/aws.js'
 
 const AWS = '/usr/bin/aws'
+const CLI_LIMIT_MS = 60_000
+/** The longest test makes three awscli calls. */
+const TEST_LIMIT = { timeout: 3 * CLI_LIMIT_MS + 10_000 }
 const run = promisify(execFile)
 let sim: AwsSimulator
 /** Separate simulators for a skewed clock and throttling, so every test can run concurrently. */
@@ -55,7 +58,8 @@ async function aws(args: string[], env: Record<string, string> = {}, target = ()
           AWS_PAGER: '',
           ...env,
         },
-        timeout: 20_000,
+        // awscli starts a Python interpreter and botocore for every call: seconds each on a loaded CI machine.
+        timeout: CLI_LIMIT_MS,
       },
     )
     return { code: 0, stdout, stderr }
@@ -65,7 +69,7 @@ async function aws(args: string[], env: Record<string, string> = {}, target = ()
   }
 }
 
-describe.skipIf(!existsSync(AWS)).concurrent('awscli against the AWS simulator', () => {
+describe.skipIf(!existsSync(AWS)).concurrent('awscli against the AWS simulator', TEST_LIMIT, () => {
   it('sts get-caller-identity', async () => {
     const r = await aws(['sts', 'get-caller-identity'])
     expect(r.stderr).toBe('')
@@ -141,7 +145,7 @@ describe.skipIf(!existsSync(AWS)).concurrent('awscli against the AWS simulator',
   })
 })
 
-describe.skipIf(!existsSync(AWS)).concurrent('awscli and a skewed, throttling AWS', () => {
+describe.skipIf(!existsSync(AWS)).concurrent('awscli and a skewed, throttling AWS', TEST_LIMIT, () => {
   it('Signature expired when the server clock is 10 minutes ahead', async () => {
     const r = await aws(['sts', 'get-caller-identity'], {}, () => skewed)
     expect(r.stderr).toMatch(/\(SignatureDoesNotMatch\).*Signature expired: \d{8}T\d{6}Z is now earlier than/)

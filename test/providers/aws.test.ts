@@ -1,5 +1,6 @@
 // The aws provider against the simulator: the real SDK clients over real HTTP on 127.0.0.1.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -13,6 +14,7 @@ import {
   AWS_CANARIES,
   AWS_READ_OPERATIONS,
   EDGE_KEY_ID,
+  EDGE_ROLE_ARN,
   NODE_KEY_ID,
   SECRET_ARN,
   SECRET_NAME,
@@ -107,6 +109,44 @@ describe('aws provider over the simulator', () => {
     expect(await viaEnv.api.secretsEndpoint()).toBe(sim.url)
     const viaConfig = session({ AWS_ENDPOINT_URL: '' }, { endpoint: sim.url })
     expect((await viaConfig.api.describeSecret(SECRET_NAME)).arn).toBe(SECRET_ARN)
+  })
+
+  it('uses aws.endpoint for Secrets Manager only: STS and IAM follow their own variables', async () => {
+    const vpce = await startAwsSimulator(healthyAwsState())
+    const iam = await startAwsSimulator(healthyAwsState())
+    try {
+      const before = sim.operations().length
+      const { api } = session(
+        { AWS_ENDPOINT_URL: '', AWS_ENDPOINT_URL_STS: sim.url, AWS_ENDPOINT_URL_IAM: iam.url },
+        { endpoint: vpce.url },
+      )
+      await api.callerIdentity()
+      await api.secretValue(SECRET_NAME)
+      await api.describeSecret(SECRET_NAME)
+      await api
+        .simulate(EDGE_ROLE_ARN, ['secretsmanager:GetSecretValue'], [SECRET_ARN])
+        .catch(() => undefined)
+      expect(sim.operations().slice(before)).toEqual(['sts.GetCallerIdentity'])
+      expect(vpce.operations()).toEqual(['secretsmanager.GetSecretValue', 'secretsmanager.DescribeSecret'])
+      expect(iam.operations()).toEqual(['iam.SimulatePrincipalPolicy'])
+      expect(await api.secretsEndpoint()).toBe(vpce.url)
+      // AWS_ENDPOINT_URL is every service's fallback, aws.endpoint still only Secrets Manager's.
+      const global = session(
+        { AWS_ENDPOINT_URL: iam.url, AWS_ENDPOINT_URL_STS: '', AWS_ENDPOINT_URL_IAM: '' },
+        { endpoint: vpce.url },
+      )
+      await global.api.callerIdentity()
+      expect(iam.operations().at(-1)).toBe('sts.GetCallerIdentity')
+      expect(await global.api.secretsEndpoint()).toBe(vpce.url)
+    } finally {
+      await vpce.close()
+      await iam.close()
+    }
+  })
+
+  it('ignores the endpoint variables under AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, and names the regional default', async () => {
+    const { api } = session({ AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })
+    expect(await api.secretsEndpoint()).toBe('https://secretsmanager.us-east-1.amazonaws.com')
   })
 
   it('names each credential source tried when none resolves', async () => {
@@ -234,6 +274,67 @@ describe('aws provider over the simulator', () => {
     expect(wi.outcome).toBe('failed')
     expect(wi.detail).toContain('Not authorized to perform sts:AssumeRoleWithWebIdentity')
     expect(wi.detail).not.toContain('eyJ')
+  })
+
+  it('names a web identity token file that is a FIFO instead of blocking on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-wi-'))
+    const fifo = join(dir, 'token')
+    execFileSync('mkfifo', [fifo])
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/expanso-edge',
+      AWS_WEB_IDENTITY_TOKEN_FILE: fifo,
+    })
+    const wi = (await api.credentials()).attempts.find((a) => a.source === 'web-identity')!
+    expect(wi).toEqual({
+      source: 'web-identity',
+      outcome: 'failed',
+      detail: `${fifo} is a FIFO (named pipe), not a regular file: not read`,
+    })
+  })
+
+  it('names a web identity exchange answered by something that is not STS', async () => {
+    const page = await startAwsSimulator(healthyAwsState(), {
+      knobs: { fault: { kind: 'html', status: 200 } },
+    })
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'aws-wi-'))
+      writeFileSync(join(dir, 'token'), 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')
+      const { api } = session({
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_SESSION_TOKEN: '',
+        AWS_ENDPOINT_URL_STS: page.url,
+        AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/expanso-edge',
+        AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'),
+      })
+      const wi = (await api.credentials()).attempts.find((a) => a.source === 'web-identity')!
+      expect(wi.outcome).toBe('failed')
+      expect(wi.detail).toBe(
+        `sts:AssumeRoleWithWebIdentity: 127.0.0.1:${new URL(page.url).port} answered HTTP 200 (text/html), not AWS STS`,
+      )
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('names a shared credentials file that is a directory as the failed profile source', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-profile-'))
+    mkdirSync(join(dir, 'credentials'))
+    const { api } = session({
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    })
+    const profile = (await api.credentials()).attempts.find((a) => a.source === 'profile')!
+    expect(profile).toEqual({
+      source: 'profile',
+      outcome: 'failed',
+      detail: `${join(dir, 'credentials')} is a directory, not a regular file: not read`,
+    })
   })
 
   it('reports an expired session token as ExpiredToken', async () => {

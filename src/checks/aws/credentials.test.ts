@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { config, fakeAws, NOW } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsCredentialReport } from '../../providers/aws/provider.js'
+import type { AwsCredentialReport } from '../../providers/aws/api.js'
 import check from './credentials.js'
 
 const run = (report: AwsCredentialReport) =>
@@ -39,6 +39,7 @@ describe('aws.credentials', () => {
       'env absent, profile absent, web-identity absent, container absent, instance-metadata disabled',
     )
     expect(r.details).toHaveLength(5)
+    expect(remedyIds(r)).toEqual(['aws.credential-chain', 'auth.verify-iam'])
   })
 
   it('names the source that failed', async () => {
@@ -51,6 +52,7 @@ describe('aws.credentials', () => {
     expect(findingKeys(r)).toEqual(['source-failed'])
     expect(r.summary).toContain('profile')
     expect(r.summary).toContain('Profile edge could not be found')
+    expect(remedyIds(r)).toEqual(['aws.credential-chain', 'auth.check-sa-annotations'])
   })
 
   it('fails expired static session credentials and warns before they expire', async () => {
@@ -61,12 +63,33 @@ describe('aws.credentials', () => {
     })
     expect(findingKeys(expired)).toEqual(['expired'])
     expect(expired.summary).toContain('1h')
+    expect(remedyIds(expired)).toEqual(['aws.refresh-credentials', 'bp.short-lived-credentials'])
     const soon = await run({
       resolved: { ...base, expiresAt: new Date(NOW.getTime() + 60_000) },
       attempts: [],
     })
     expect(soon.status).toBe('warn')
     expect(findingKeys(soon)).toEqual(['expiring-soon'])
+    expect(remedyIds(soon)).toEqual(['aws.refresh-credentials', 'bp.short-lived-credentials'])
+  })
+
+  it('names a token file that is not a regular file as the failed source', async () => {
+    const r = await run({
+      attempts: [
+        ABSENT[0]!,
+        ABSENT[1]!,
+        {
+          source: 'web-identity',
+          outcome: 'failed',
+          detail: '/var/run/token is a FIFO (named pipe), not a regular file: not read',
+        },
+      ],
+    })
+    expect(findingKeys(r)).toEqual(['source-failed'])
+    expect(r.summary).toContain(
+      'web-identity credential source is set up but failed: /var/run/token is a FIFO',
+    )
+    expect(remedyIds(r)).toEqual(['aws.credential-chain', 'auth.check-sa-annotations'])
   })
 
   it('warns about long-lived access keys', async () => {
@@ -75,6 +98,6 @@ describe('aws.credentials', () => {
       attempts: [],
     })
     expect(findingKeys(r)).toEqual(['long-lived'])
-    expect(r.remedies.map((x) => x.id)).toEqual(['bp.short-lived-credentials'])
+    expect(remedyIds(r)).toEqual(['bp.short-lived-credentials'])
   })
 })

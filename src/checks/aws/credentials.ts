@@ -1,6 +1,6 @@
 import { defineCheck, found, pass } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
-import { roughDuration } from '../../providers/aws/provider.js'
+import { roughDuration } from '../../providers/aws/model.js'
 
 export default defineCheck({
   id: 'aws.credentials',

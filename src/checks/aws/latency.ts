@@ -1,14 +1,34 @@
-import { defineCheck, found, pass } from '../define.js'
+import { defineCheck, found, pass, skip } from '../define.js'
+import {
+  latencyDetails,
+  latencySummaryLine,
+  latencyVars,
+  sampleLatency,
+  SLOW_MESSAGE,
+} from '../../core/latency.js'
 import { isProviderError } from '../../core/provider.js'
-import { endpointRegion, parseArn } from '../../providers/aws/provider.js'
-import { percentile } from '../../core/latency.js'
+import type { AwsApi } from '../../providers/aws/api.js'
+import { endpointRegion, parseArn } from '../../providers/aws/model.js'
+
+/** The first configured secret that can be read, or undefined. */
+async function readableSecret(aws: AwsApi, ids: readonly string[]): Promise<string | undefined> {
+  for (const id of ids) {
+    const ok = await aws.secretValue(id).then(
+      () => true,
+      () => false,
+    )
+    if (ok) return id
+  }
+  return undefined
+}
 
 export default defineCheck({
   id: 'aws.latency',
   title: 'Secrets Manager answers within the latency threshold',
   description:
     'Every agent start (and every refresh of an init-container setup) waits for these reads. p50/p95 over ' +
-    'latencySamples GetSecretValue calls against latencyP95; a slow endpoint is often one in another region.',
+    'latencySamples GetSecretValue calls against latencyP95; a slow endpoint is often one in another region. ' +
+    'Without configured secrets, STS GetCallerIdentity is timed instead.',
   provider: 'aws',
   category: 'latency',
   needs: ['aws.identity'],
@@ -18,69 +38,62 @@ export default defineCheck({
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'p95 {{p95}} ms over {{samples}} reads of {{target}} (threshold {{max}} ms; p50 {{p50}} ms)',
+      message: SLOW_MESSAGE,
       remedies: ['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff'],
     },
     'slow-cross-region': {
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message:
-        'p95 {{p95}} ms over {{samples}} reads (threshold {{max}} ms): the endpoint {{endpoint}} is in {{endpointRegion}}, the secret in {{secretRegion}}',
+      message: `${SLOW_MESSAGE}: the endpoint {{endpoint}} is in {{endpointRegion}}, the secret in {{secretRegion}}`,
       remedies: ['latency.regional-endpoints', 'latency.cache-locally'],
     },
     throttled: {
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'AWS throttled the reads after {{done}} of {{samples}} ({{code}})',
+      message: 'AWS throttled the reads of {{target}} after {{done}} of {{samples}} calls ({{code}})',
       remedies: ['latency.retry-backoff', 'latency.cache-locally'],
     },
   },
   async run({ aws, config }) {
-    const samples = Math.max(1, config.thresholds.latencySamples)
-    const max = config.thresholds.latencyP95Ms
-    // Time the read the agent makes; fall back to STS when no configured secret is readable.
-    let target: string | undefined
-    for (const s of config.aws.secrets) {
-      const ok = await aws.secretValue(s.id).then(
-        () => true,
-        () => false,
+    const n = Math.max(1, config.thresholds.latencySamples)
+    const limit = config.thresholds.latencyP95Ms
+    const ids = config.aws.secrets.map((s) => s.id)
+    // Time the read the agent makes. A Secrets Manager that cannot be read is aws.secret-access's finding;
+    // timing STS in its place would pass a broken endpoint.
+    const id = await readableSecret(aws, ids)
+    if (ids.length && !id)
+      return skip(
+        'dependency-failed',
+        'aws.secret-access did not pass: no configured secret can be read to time',
       )
-      if (ok) {
-        target = s.id
-        break
-      }
+    const target = id ?? 'sts GetCallerIdentity'
+    let done = 0
+    let sample
+    try {
+      sample = await sampleLatency(n, async () => {
+        const ms = await aws.timeRead(id)
+        done++
+        return ms
+      })
+    } catch (e) {
+      if (isProviderError(e) && e.kind === 'throttled' && !e.fault)
+        return found('throttled', { target, done, samples: n, code: String(e.facts.code ?? 'throttled') })
+      throw e
     }
-    const times: number[] = []
-    for (let i = 0; i < samples; i++) {
-      try {
-        times.push(await aws.timeRead(target))
-      } catch (e) {
-        if (isProviderError(e) && e.kind === 'throttled') {
-          return found('throttled', { done: i, samples, code: String(e.facts.code ?? 'throttled') })
-        }
-        throw e
-      }
-    }
-    const sorted = [...times].sort((a, b) => a - b)
-    const p50 = Math.round(percentile(sorted, 50))
-    const p95 = Math.round(percentile(sorted, 95))
-    const label = target ?? 'sts GetCallerIdentity'
-    if (p95 <= max) return pass(`p50 ${p50} ms, p95 ${p95} ms over ${samples} reads of ${label}`)
+    const details = latencyDetails(sample, target)
+    if (sample.p95 <= limit) return pass(latencySummaryLine(sample), details)
+    const vars = latencyVars(sample, limit, target)
     const endpoint = (await aws.secretsEndpoint()) ?? ''
     const epRegion = endpointRegion(endpoint)
-    const secretRegion = (target && parseArn(target)?.region) || (await aws.region()).region
-    if (epRegion && secretRegion && epRegion !== secretRegion) {
-      return found('slow-cross-region', {
-        p95,
-        samples,
-        max,
-        endpoint,
-        endpointRegion: epRegion,
-        secretRegion,
-      })
-    }
-    return found('slow', { p95, p50, samples, max, target: label }, { details: [`endpoint ${endpoint}`] })
+    const secretRegion = (id && parseArn(id)?.region) || (await aws.region()).region
+    if (id && epRegion && secretRegion && epRegion !== secretRegion)
+      return found(
+        'slow-cross-region',
+        { ...vars, endpoint, endpointRegion: epRegion, secretRegion },
+        { details },
+      )
+    return found('slow', vars, { details: [...details, `endpoint ${endpoint}`] })
   },
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
-import { awsError, config, fakeAws } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsApi } from '../../providers/aws/provider.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
+import { awsError, awsFault, config, fakeAws } from '../../../test/fixtures/aws/fake-api.js'
+import type { AwsApi } from '../../providers/aws/api.js'
 import check from './least-privilege.js'
 
 const decide = (f: (resource: string) => string): Partial<AwsApi> => ({
@@ -20,6 +20,7 @@ describe('aws.least-privilege', () => {
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['over-broad'])
     expect(r.remedies[0]?.commands?.[0]).toContain('expanso/pipeline/credentials-??????')
+    expect(remedyIds(r)).toEqual(['bp.least-privilege'])
   })
 
   it('fails when the configured secret is denied and unreadable; warns when readable anyway', async () => {
@@ -34,9 +35,11 @@ describe('aws.least-privilege', () => {
     })
     expect(findingKeys(denied)).toEqual(['denied-configured'])
     expect(denied.status).toBe('fail')
+    expect(remedyIds(denied)).toEqual(['bp.least-privilege', 'auth.verify-iam'])
     const elsewhere = await runCheck(check, { config: config(), aws: fakeAws(decide(() => 'implicitDeny')) })
     expect(findingKeys(elsewhere)).toEqual(['granted-elsewhere'])
     expect(elsewhere.status).toBe('warn')
+    expect(remedyIds(elsewhere)).toEqual(['bp.least-privilege'])
   })
 
   it('is not-permitted without iam:SimulatePrincipalPolicy', async () => {
@@ -52,5 +55,23 @@ describe('aws.least-privilege', () => {
     expect(r.skipDetail).toContain(
       'aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::123456789012:role/expanso-edge',
     )
+  })
+
+  it('warns, with the command to run elsewhere, when IAM cannot be reached from the node', async () => {
+    const r = await runCheck(check, {
+      config: config(),
+      aws: fakeAws({
+        simulate: async () => {
+          throw awsFault('no-answer', 'timeout', 'iam:SimulatePrincipalPolicy')
+        },
+      }),
+    })
+    expect(r.status).toBe('warn')
+    expect(findingKeys(r)).toEqual(['iam-unreachable'])
+    expect(r.summary).toContain(
+      'cannot reach AWS IAM to simulate the policies of arn:aws:iam::123456789012:role/expanso-edge',
+    )
+    expect(r.details?.[1]).toContain('an administrator can run elsewhere: aws iam simulate-principal-policy')
+    expect(remedyIds(r)).toEqual(['bp.least-privilege'])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { config, fakeAws } from '../../../test/fixtures/aws/fake-api.js'
 import check from './region.js'
 
@@ -18,6 +18,7 @@ describe('aws.region', () => {
     })
     expect(findingKeys(r)).toEqual(['unset'])
     expect(r.remedies[0]?.commands?.[0]).toBe('export AWS_REGION=eu-west-1')
+    expect(remedyIds(r)).toEqual(['aws.set-region'])
   })
 
   it('fails a secret ARN in another region', async () => {
@@ -26,5 +27,6 @@ describe('aws.region', () => {
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['secret-in-other-region'])
     expect(r.summary).toContain('eu-west-1')
+    expect(remedyIds(r)).toEqual(['aws.set-region', 'auth.confirm-secret-paths'])
   })
 })

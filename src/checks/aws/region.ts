@@ -1,5 +1,5 @@
 import { defineCheck, found, pass, type Outcome } from '../define.js'
-import { parseArn } from '../../providers/aws/provider.js'
+import { parseArn } from '../../providers/aws/model.js'
 
 export default defineCheck({
   id: 'aws.region',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { awsError, config, fakeAws, healthyDescription, NOW } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsSecretDescription } from '../../providers/aws/provider.js'
+import type { AwsSecretDescription } from '../../providers/aws/api.js'
 import check from './rotation.js'
 
 const DAY = 86_400_000
@@ -25,12 +25,14 @@ describe('aws.rotation', () => {
       '--secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:',
     )
     expect(r.remedies[0]?.commands?.[0]).toContain('AutomaticallyAfterDays=30')
+    expect(remedyIds(r)).toEqual(['bp.rotation'])
   })
 
   it('warns when the period exceeds maxRotationDays', async () => {
     const r = await run({ rotationDays: 90 })
     expect(findingKeys(r)).toEqual(['period-too-long'])
     expect(r.summary).toContain('90 days')
+    expect(remedyIds(r)).toEqual(['bp.rotation'])
   })
 
   it('fails an overdue rotation', async () => {
@@ -38,6 +40,7 @@ describe('aws.rotation', () => {
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['overdue'])
     expect(r.summary).toContain('45d')
+    expect(remedyIds(r)).toEqual(['aws.fix-rotation', 'refresh.monitor-rotation'])
   })
 
   it('fails an overdue rotation stuck in AWSPENDING, and warns about a pending one', async () => {
@@ -48,6 +51,7 @@ describe('aws.rotation', () => {
     const pending = await run({ versionStages: stages })
     expect(pending.status).toBe('warn')
     expect(findingKeys(pending)).toEqual(['rotation-pending'])
+    expect(remedyIds(pending)).toEqual(['aws.fix-rotation', 'refresh.monitor-rotation'])
   })
 
   it('is not-permitted when DescribeSecret is denied (the documentation policy grants only GetSecretValue)', async () => {

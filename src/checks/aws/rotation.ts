@@ -1,7 +1,8 @@
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import { parseArn, roughDuration, type AwsSecretDescription } from '../../providers/aws/provider.js'
+import type { AwsSecretDescription } from '../../providers/aws/api.js'
+import { parseArn, roughDuration } from '../../providers/aws/model.js'
 
 type Key = 'disabled' | 'period-too-long' | 'overdue' | 'rotation-pending'
 

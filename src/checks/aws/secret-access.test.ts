@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
-import { awsError, config, fakeAws, SECRET_ID } from '../../../test/fixtures/aws/fake-api.js'
+import {
+  awsError,
+  awsFault,
+  config,
+  fakeAws,
+  notAws,
+  SECRET_ID,
+} from '../../../test/fixtures/aws/fake-api.js'
 import check from './secret-access.js'
 
 const failing = (e: Error) =>
@@ -49,7 +56,8 @@ describe('aws.secret-access', () => {
   it('sends KMS denial and DecryptionFailure to the key policy', async () => {
     const kms = await failing(awsError('denied', 'AccessDeniedException', 'Access to KMS is not allowed'))
     expect(findingKeys(kms)).toEqual(['kms-denied'])
-    expect(remedyIds(kms)[0]).toBe('aws.kms-key-policy')
+    expect(remedyIds(kms)).toEqual(['aws.kms-key-policy', 'auth.verify-iam'])
+    expect(kms.summary).toContain('(AccessDeniedException: Access to KMS is not allowed)')
     const dec = await failing(
       awsError(
         'denied',
@@ -66,6 +74,7 @@ describe('aws.secret-access', () => {
     )
     expect(findingKeys(nf)).toEqual(['not-found'])
     expect(nf.remedies[0]?.commands?.[0]).toContain('list-secrets --region us-east-1')
+    expect(remedyIds(nf)).toEqual(['auth.confirm-secret-paths', 'aws.set-region'])
     const cur = await failing(
       awsError(
         'not-found',
@@ -74,6 +83,7 @@ describe('aws.secret-access', () => {
       ),
     )
     expect(findingKeys(cur)).toEqual(['no-current-version'])
+    expect(remedyIds(cur)).toEqual(['auth.confirm-secret-paths', 'aws.fix-rotation'])
     const del = await failing(
       awsError(
         'invalid',
@@ -82,9 +92,11 @@ describe('aws.secret-access', () => {
       ),
     )
     expect(findingKeys(del)).toEqual(['scheduled-deletion'])
+    expect(remedyIds(del)).toEqual(['aws.restore-secret'])
     const th = await failing(awsError('throttled', 'ThrottlingException', 'Rate exceeded'))
     expect(th.status).toBe('warn')
     expect(findingKeys(th)).toEqual(['throttled'])
+    expect(remedyIds(th)).toEqual(['latency.cache-locally', 'latency.retry-backoff'])
   })
 
   it('points at the region when an ARN from another region is not found', async () => {
@@ -102,5 +114,32 @@ describe('aws.secret-access', () => {
       }),
     })
     expect(r.summary).toContain('(the ARN names eu-west-1)')
+  })
+
+  it('fails once, as the Secrets Manager endpoint, when the way there is broken', async () => {
+    const SM = 'secretsmanager:GetSecretValue'
+    const two = config({ secrets: [{ id: SECRET_ID }, { id: 'expanso/pipeline/other' }] })
+    const run = (e: Error) =>
+      runCheck(check, {
+        config: two,
+        aws: fakeAws({
+          secretValue: async () => {
+            throw e
+          },
+        }),
+      })
+    const down = await run(awsFault('no-answer', 'timeout', SM))
+    expect(findingKeys(down)).toEqual(['unreachable'])
+    expect(down.summary).toBe(
+      'cannot reach AWS Secrets Manager: secretsmanager:GetSecretValue: no answer from sts.us-east-1.amazonaws.com:443 (timeout)',
+    )
+    expect(remedyIds(down)).toEqual(['aws.network-reach', 'latency.regional-endpoints'])
+    const tls = await run(awsFault('tls-untrusted', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', SM))
+    expect(findingKeys(tls)).toEqual(['tls'])
+    expect(remedyIds(tls)).toEqual(['aws.trust-ca', 'aws.network-reach'])
+    const html = await run(notAws(502, 'text/html', SM))
+    expect(findingKeys(html)).toEqual(['not-aws'])
+    expect(html.summary).toContain('answered HTTP 502 (text/html), not AWS Secrets Manager')
+    expect(remedyIds(html)).toEqual(['aws.fix-endpoint', 'aws.network-reach'])
   })
 })

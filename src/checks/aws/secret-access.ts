@@ -1,9 +1,25 @@
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
-import { isProviderError } from '../../core/provider.js'
-import { parseArn, putPolicyCommand, roleNameOf, secretPolicyResource } from '../../providers/aws/provider.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import type { AwsCallerIdentity } from '../../providers/aws/api.js'
+import {
+  parseArn,
+  putPolicyCommand,
+  reachFinding,
+  roleNameOf,
+  secretNameOf,
+  secretPolicyResource,
+} from '../../providers/aws/model.js'
 
 type Key =
-  'access-denied' | 'kms-denied' | 'not-found' | 'no-current-version' | 'scheduled-deletion' | 'throttled'
+  | 'unreachable'
+  | 'tls'
+  | 'not-aws'
+  | 'access-denied'
+  | 'kms-denied'
+  | 'not-found'
+  | 'no-current-version'
+  | 'scheduled-deletion'
+  | 'throttled'
 
 export default defineCheck({
   id: 'aws.secret-access',
@@ -11,12 +27,32 @@ export default defineCheck({
   description:
     "This is the call the documentation's init script and the External Secrets Operator make. Its failures need " +
     'different fixes: AccessDenied is the role\'s IAM policy, "Access to KMS is not allowed" and DecryptionFailure ' +
-    'are the KMS key policy, ResourceNotFound is the name or the region.',
+    'are the KMS key policy, ResourceNotFound is the name or the region. It is the check that reaches the Secrets ' +
+    'Manager endpoint (aws.endpoint, a VPC endpoint, may differ from STS): an endpoint that does not answer, fails ' +
+    'TLS, or answers with something that is not AWS fails here.',
   provider: 'aws',
   category: 'secret-paths',
   needs: ['aws.identity'],
   network: true,
   findings: {
+    unreachable: {
+      status: 'fail',
+      severity: 'critical',
+      message: 'cannot reach AWS Secrets Manager: {{reason}}',
+      remedies: ['aws.network-reach', 'latency.regional-endpoints'],
+    },
+    tls: {
+      status: 'fail',
+      severity: 'critical',
+      message: 'TLS with AWS Secrets Manager failed: {{reason}}',
+      remedies: ['aws.trust-ca', 'aws.network-reach'],
+    },
+    'not-aws': {
+      status: 'fail',
+      severity: 'critical',
+      message: 'the Secrets Manager endpoint does not answer as AWS: {{reason}}',
+      remedies: ['aws.fix-endpoint', 'aws.network-reach'],
+    },
     'access-denied': {
       status: 'fail',
       severity: 'critical',
@@ -74,110 +110,93 @@ export default defineCheck({
         read.push(`${s.id} → ${v.arn} (version ${v.versionId ?? '?'})`)
       } catch (e) {
         if (!isProviderError(e)) throw e
-        const code = String(e.facts.code ?? e.kind)
-        const reason = e.message.replace(/^[\w.]+: \w+: /, '')
-        const details = [e.message, ...(e.facts.requestId ? [`request id ${e.facts.requestId}`] : [])]
-        if (e.kind === 'throttled') {
-          outcomes.push(found('throttled', { id: s.id, code }, { details }))
-        } else if (code === 'DecryptionFailure' || /KMS/i.test(reason)) {
-          outcomes.push(
-            found(
-              'kms-denied',
-              { id: s.id, code, reason },
-              {
-                details,
-                commands: {
-                  'aws.kms-key-policy': [
-                    `aws secretsmanager describe-secret --secret-id ${s.id} --query KmsKeyId --output text`,
-                    'aws kms get-key-policy --key-id <KmsKeyId> --policy-name default',
-                    `aws kms describe-key --key-id <KmsKeyId> --query KeyMetadata.KeyState`,
-                  ],
-                },
-              },
-            ),
-          )
-        } else if (e.kind === 'denied') {
-          const principal = String(e.facts.principal ?? identity.arn)
-          const role = roleNameOf(principal) ?? roleNameOf(identity.arn) ?? '<role>'
-          const resource = secretPolicyResource(s.id, region, identity.account)
-          outcomes.push(
-            found(
-              'access-denied',
-              {
-                id: s.id,
-                principal,
-                reason: reason.replace(
-                  /^User: \S+ is not authorized to perform: /,
-                  'not authorized to perform ',
-                ),
-              },
-              {
-                details,
-                commands: {
-                  'bp.least-privilege': [putPolicyCommand(role, [resource])],
-                  'auth.verify-iam': [
-                    `aws iam list-attached-role-policies --role-name ${role}`,
-                    `aws iam list-role-policies --role-name ${role}`,
-                  ],
-                },
-              },
-            ),
-          )
-        } else if (e.kind === 'not-found') {
-          if (/staging label/i.test(reason)) {
-            outcomes.push(
-              found(
-                'no-current-version',
-                { id: s.id },
-                {
-                  details,
-                  commands: {
-                    'auth.confirm-secret-paths': [
-                      `aws secretsmanager list-secret-version-ids --secret-id ${s.id}`,
-                    ],
-                  },
-                },
-              ),
-            )
-            continue
-          }
-          const arnRegion = parseArn(s.id)?.region
-          const hint = arnRegion && arnRegion !== region ? ` (the ARN names ${arnRegion})` : ''
-          const name =
-            parseArn(s.id)
-              ?.resource.replace(/^secret:/, '')
-              .replace(/-[A-Za-z0-9]{6}$/, '') ?? s.id
-          outcomes.push(
-            found(
-              'not-found',
-              { id: s.id, region, hint },
-              {
-                details,
-                commands: {
-                  'auth.confirm-secret-paths': [
-                    `aws secretsmanager list-secrets --region ${region} --filters Key=name,Values=${name}`,
-                  ],
-                },
-              },
-            ),
-          )
-        } else if (e.facts.code === 'InvalidRequestException' && /deletion/i.test(reason)) {
-          outcomes.push(
-            found(
-              'scheduled-deletion',
-              { id: s.id },
-              {
-                details,
-                commands: { 'aws.restore-secret': [`aws secretsmanager restore-secret --secret-id ${s.id}`] },
-              },
-            ),
-          )
-        } else {
-          throw e
-        }
+        // Every secret is read at the same endpoint: a fault on the way is one finding, not one per secret.
+        if (isNetworkFault(e))
+          return found(reachFinding(e.fault), { reason: e.message }, { details: [e.message] })
+        const outcome = denial(e, s.id, region, identity)
+        if (!outcome) throw e
+        outcomes.push(outcome)
       }
     }
     if (outcomes.length) return outcomes
     return pass(`read ${read.length} secret${read.length === 1 ? '' : 's'} as ${identity.arn}`, read)
   },
 })
+
+/** Why Secrets Manager refused one secret, with the command that shows or fixes it; undefined if unknown. */
+function denial(
+  e: ProviderError,
+  id: string,
+  region: string,
+  identity: AwsCallerIdentity,
+): Outcome<Key> | undefined {
+  const code = String(e.facts.code ?? e.kind)
+  const reason = String(e.facts.reason ?? e.message)
+  const details = [e.message, ...(e.facts.requestId ? [`request id ${e.facts.requestId}`] : [])]
+  if (e.kind === 'throttled') return found('throttled', { id, code }, { details })
+  if (code === 'DecryptionFailure' || /KMS/i.test(reason)) {
+    const kms = [
+      `aws secretsmanager describe-secret --secret-id ${id} --query KmsKeyId --output text`,
+      'aws kms get-key-policy --key-id <KmsKeyId> --policy-name default',
+      `aws kms describe-key --key-id <KmsKeyId> --query KeyMetadata.KeyState`,
+    ]
+    return found('kms-denied', { id, code, reason }, { details, commands: { 'aws.kms-key-policy': kms } })
+  }
+  if (e.kind === 'denied') return accessDenied(e, id, region, identity, reason, details)
+  if (e.kind === 'not-found') {
+    if (/staging label/i.test(reason)) {
+      const versions = [`aws secretsmanager list-secret-version-ids --secret-id ${id}`]
+      return found(
+        'no-current-version',
+        { id },
+        { details, commands: { 'auth.confirm-secret-paths': versions } },
+      )
+    }
+    const arnRegion = parseArn(id)?.region
+    const hint = arnRegion && arnRegion !== region ? ` (the ARN names ${arnRegion})` : ''
+    const list = [
+      `aws secretsmanager list-secrets --region ${region} --filters Key=name,Values=${secretNameOf(id)}`,
+    ]
+    return found(
+      'not-found',
+      { id, region, hint },
+      { details, commands: { 'auth.confirm-secret-paths': list } },
+    )
+  }
+  if (code === 'InvalidRequestException' && /deletion/i.test(reason)) {
+    const restore = [`aws secretsmanager restore-secret --secret-id ${id}`]
+    return found('scheduled-deletion', { id }, { details, commands: { 'aws.restore-secret': restore } })
+  }
+  return undefined
+}
+
+function accessDenied(
+  e: ProviderError,
+  id: string,
+  region: string,
+  identity: AwsCallerIdentity,
+  reason: string,
+  details: string[],
+): Outcome<Key> {
+  const principal = String(e.facts.principal ?? identity.arn)
+  const role = roleNameOf(principal) ?? roleNameOf(identity.arn) ?? '<role>'
+  const resource = secretPolicyResource(id, region, identity.account)
+  return found(
+    'access-denied',
+    {
+      id,
+      principal,
+      reason: reason.replace(/^User: \S+ is not authorized to perform: /, 'not authorized to perform '),
+    },
+    {
+      details,
+      commands: {
+        'bp.least-privilege': [putPolicyCommand(role, [resource])],
+        'auth.verify-iam': [
+          `aws iam list-attached-role-policies --role-name ${role}`,
+          `aws iam list-role-policies --role-name ${role}`,
+        ],
+      },
+    },
+  )
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { config, fakeAws, healthyValue } from '../../../test/fixtures/aws/fake-api.js'
-import type { AwsSecretValueMeta } from '../../providers/aws/provider.js'
+import type { AwsSecretValueMeta } from '../../providers/aws/api.js'
 import check from './secret-keys.js'
 
 const run = (v: Partial<AwsSecretValueMeta>) =>
@@ -20,6 +20,9 @@ describe('aws.secret-keys', () => {
     const r = await run({ payload: 'text', keys: [] })
     expect(findingKeys(r)).toEqual(['not-json'])
     expect(r.summary).toContain('plain text')
+    expect(remedyIds(r)).toEqual(['aws.secret-json', 'auth.confirm-secret-paths'])
+    const empty = await run({ payload: 'empty', keys: [] })
+    expect(empty.summary).toContain('holds an empty SecretString')
   })
 
   it('names missing and empty keys, never values', async () => {
@@ -34,6 +37,7 @@ describe('aws.secret-keys', () => {
     expect(findingKeys(r)).toEqual(['missing-keys', 'empty-keys'])
     expect(JSON.stringify(r)).toContain('db_password')
     expect(JSON.stringify(r)).toContain('kafka_password (empty)')
+    expect(remedyIds(r)).toEqual(['aws.secret-json', 'auth.confirm-secret-paths'])
   })
 
   it('points at a near-miss key name', async () => {
@@ -47,6 +51,22 @@ describe('aws.secret-keys', () => {
     })
     expect(findingKeys(r)).toEqual(['missing-keys'])
     expect(JSON.stringify(r)).toContain('db_password: the secret has db_pasword')
+    expect(remedyIds(r)).toEqual(['aws.secret-json', 'auth.confirm-secret-paths'])
+  })
+
+  it('takes a number as a value and a rendered <no value> as none', async () => {
+    const r = await run({
+      keys: [
+        { name: 'kafka_username', state: 'not-string' },
+        { name: 'kafka_password', state: 'set' },
+        { name: 'api_token', state: 'no-value' },
+        { name: 'db_password', state: 'set' },
+      ],
+    })
+    expect(findingKeys(r)).toEqual(['empty-keys'])
+    expect(r.summary).toContain('api_token (no-value)')
+    expect(r.summary).not.toContain('kafka_username')
+    expect(remedyIds(r)).toEqual(['aws.secret-json'])
   })
 
   it('skips without configured secrets', async () => {

@@ -1,13 +1,18 @@
-import { distance } from 'fastest-levenshtein'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
+import { suggest } from '../../core/suggest.js'
+import type { AwsKeyState } from '../../providers/aws/api.js'
 
 type Key = 'not-json' | 'missing-keys' | 'empty-keys'
 
 const PAYLOAD: Record<string, string> = {
   'json-other': 'JSON but not an object',
   text: 'plain text',
+  empty: 'an empty SecretString',
   binary: 'a SecretBinary',
 }
+
+/** What `jq -r '.key'` turns into an empty or literal "null" variable (a number or object is still a value). */
+const UNUSABLE: ReadonlySet<AwsKeyState> = new Set(['empty', 'null', 'no-value'])
 
 export default defineCheck({
   id: 'aws.secret-keys',
@@ -65,12 +70,12 @@ export default defineCheck({
       const present = new Map(v.keys.map((k) => [k.name, k.state]))
       details.push(`${s.id}: keys ${[...present.keys()].join(', ') || '(none)'}`)
       const missing = expected.filter((k) => !present.has(k))
-      const empty = expected.filter((k) => present.has(k) && present.get(k) !== 'set')
-      // A near miss (db_pasword, DB_PASSWORD) is the usual cause; name it so the fix is a rename.
+      const empty = expected.filter((k) => UNUSABLE.has(present.get(k) ?? 'set'))
+      // A near miss (db_pasword, DB_PASSWORD) is the usual cause; name it so the fix is a rename. Only keys
+      // nobody expects are candidates: an expected key is not a misspelling of another.
+      const unexpected = [...present.keys()].filter((p) => !expected.includes(p))
       const nearMisses = missing.flatMap((k) => {
-        const near = [...present.keys()].find(
-          (p) => p.toLowerCase() === k.toLowerCase() || distance(p, k) <= 2,
-        )
+        const near = suggest(k, unexpected, 1)[0]
         return near ? [`${k}: the secret has ${near} — a misspelling?`] : []
       })
       const keyDetails = [`keys present: ${[...present.keys()].join(', ') || '(none)'}`, ...nearMisses]

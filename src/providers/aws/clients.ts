@@ -5,11 +5,12 @@ import type { IAMClient } from '@aws-sdk/client-iam'
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'
 import type { STSClient } from '@aws-sdk/client-sts'
 import type { AwsCredentialIdentityProvider } from '@smithy/types'
+import { InputFileError, readInput } from '../../core/files.js'
 import { bounded, callSignal, RunAborted } from '../../core/net.js'
 import { once, ProviderError } from '../../core/provider.js'
 import { guardAnswers } from './answer.js'
 import type { AwsRegionInfo } from './api.js'
-import type { AwsContext } from './context.js'
+import { isSet, type AwsContext } from './context.js'
 import { AWS_SERVICES, endpointFor, endpointOverride, type AwsService } from './endpoints.js'
 import { skewFromSignatureMessage, toAwsError, type AwsCallTarget } from './errors.js'
 
@@ -64,15 +65,41 @@ async function requireCredentials(deps: ClientDeps): Promise<AwsCredentialIdenti
   return provider
 }
 
-/** The options every client gets: region, retries, credentials, and this service's endpoint override. */
-async function clientOptions(ctx: AwsContext, deps: ClientDeps, service: AwsService, anonymous = false) {
-  const region = await requireRegion(deps)
+/**
+ * The CA bundle the AWS SDKs and CLI trust besides the system's (AWS_CA_BUNDLE): the agent trusts it, so the
+ * doctor does too — a TLS-inspecting proxy's CA is the usual content.
+ */
+async function caBundleHandler(ctx: AwsContext): Promise<object | undefined> {
+  const path = ctx.env['AWS_CA_BUNDLE']
+  if (!isSet(path)) return undefined
+  let ca: string
+  try {
+    ca = await readInput(path, 'CA file')
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e
+    throw new ProviderError('aws', 'invalid', `AWS_CA_BUNDLE: ${e.message}`, { code: 'CaBundle' })
+  }
+  const { Agent } = await import('node:https')
+  return { httpsAgent: new Agent({ keepAlive: true, ca }) }
+}
+
+/** The options every client gets: region, retries, credentials, this service's endpoint override, the CA. */
+async function clientOptions(
+  ctx: AwsContext,
+  deps: ClientDeps & { readonly requestHandler: () => Promise<object | undefined> },
+  service: AwsService,
+  anonymous = false,
+) {
+  // The web identity exchange falls back to us-east-1 as the SDK's own does; signed calls need the region.
+  const region = anonymous ? ((await deps.region()).region ?? 'us-east-1') : await requireRegion(deps)
   const endpoint = endpointOverride(ctx, service)
+  const requestHandler = await deps.requestHandler()
   return {
     region,
     ...(anonymous ? {} : { credentials: await requireCredentials(deps) }),
     ...(ctx.maxAttempts !== undefined ? { maxAttempts: ctx.maxAttempts } : {}),
     ...(endpoint ? { endpoint } : {}),
+    ...(requestHandler ? { requestHandler } : {}),
   }
 }
 
@@ -101,8 +128,9 @@ function recordSkew(ctx: AwsContext, pe: ProviderError, t: AwsCallTarget, sentAt
   return new ProviderError('aws', 'unauthenticated', pe.message, { ...pe.facts, skewMs: skew })
 }
 
-export function createClients(ctx: AwsContext, deps: ClientDeps): AwsClients {
+export function createClients(ctx: AwsContext, clientDeps: ClientDeps): AwsClients {
   let lastClient: SdkClient | undefined
+  const deps = { ...clientDeps, requestHandler: once(() => caBundleHandler(ctx)) }
   const region = async () => (await deps.region()).region
 
   const sts = once(async () => {

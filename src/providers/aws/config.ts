@@ -1,5 +1,7 @@
 // The aws: section of edge-secrets.yaml. What it leaves out comes from the SDK's own chain (AWS_PROFILE,
 // AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), which the provider reads when it runs.
+// `endpoint` is the Secrets Manager endpoint only (a VPC endpoint serves one service): STS and IAM are reached
+// where AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL_IAM (or AWS_ENDPOINT_URL) say, as the SDK itself does.
 import { Type } from '@sinclair/typebox'
 import { defineSection, S } from '../../core/config.js'
 

@@ -50,7 +50,11 @@ const THROTTLE_CODES = new Set([
 ])
 const DENIED_CODES = new Set(['AccessDeniedException', 'AccessDenied', 'DecryptionFailure'])
 const NOT_FOUND_CODES = new Set(['ResourceNotFoundException', 'NoSuchEntity', 'NoSuchEntityException'])
-const INVALID_CODES = new Set(['InvalidRequestException', 'InvalidParameterException', 'InvalidInputException'])
+const INVALID_CODES = new Set([
+  'InvalidRequestException',
+  'InvalidParameterException',
+  'InvalidInputException',
+])
 /** What the SDK names an error answer that carried no AWS error code. */
 const NO_CODE = new Set(['Unknown', 'UnknownError', 'Error'])
 

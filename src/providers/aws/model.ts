@@ -1,5 +1,6 @@
 // Pure helpers the aws checks share (no SDK, no I/O): ARNs, role names, the documentation's least-privilege
-// policy and the commands that install it, the region of an endpoint.
+// policy and the commands that install it, the region of an endpoint, the finding a network fault is.
+import type { NetworkFault } from '../../core/provider.js'
 
 export interface ParsedArn {
   readonly partition: string
@@ -94,4 +95,11 @@ export function roughDuration(ms: number, format: (ms: number) => string): strin
   const abs = Math.abs(ms)
   const unit = abs >= 86_400_000 ? 3_600_000 : abs >= 3_600_000 ? 60_000 : 1000
   return format(Math.round(ms / unit) * unit)
+}
+
+/** Which finding a fault on the way to an AWS endpoint is: TLS trust, an answer that is not AWS, or no reach. */
+export function reachFinding(fault: NetworkFault): 'tls' | 'not-aws' | 'unreachable' {
+  if (fault === 'not-the-service' || fault === 'redirect') return 'not-aws'
+  if (fault.startsWith('tls-') && fault !== 'tls-handshake') return 'tls'
+  return 'unreachable'
 }

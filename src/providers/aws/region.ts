@@ -14,7 +14,10 @@ export async function resolveRegion(ctx: AwsContext): Promise<AwsRegionInfo> {
   if (await sharedFileProblem(ctx)) return { source: 'none' }
   const { STSClient } = await import('@aws-sdk/client-sts')
   // A client is the SDK's own reader of the profile's region; it makes no call.
-  const probe = new STSClient({ profile: ctx.profile, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })
+  const probe = new STSClient({
+    profile: ctx.profile,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  })
   try {
     const r = await probe.config.region()
     return r ? { region: r, source: 'profile' } : { source: 'none' }

@@ -15,7 +15,7 @@ import {
   startAwsSimulator,
   type AwsSimState,
 } from '../aws.js'
-import type { ServerKnobs } from '../server.js'
+import { closedPort, type ServerKnobs } from '../server.js'
 
 const DAY = 86_400_000
 const KEYS = ['kafka_username', 'kafka_password', 'api_token', 'db_password']
@@ -50,6 +50,12 @@ interface AwsScenarioSpec {
   readonly description: string
   readonly state?: (s: AwsSimState) => void
   readonly knobs?: Partial<ServerKnobs>
+  /**
+   * How the Secrets Manager endpoint is named: AWS_ENDPOINT_URL_SECRETS_MANAGER (default), `aws.endpoint` (a
+   * VPC endpoint in the doctor config), or `aws.endpoint` naming a port nothing listens on. STS and IAM always
+   * come from their own variables, as the SDK reads them.
+   */
+  readonly secretsEndpoint?: 'env' | 'config' | 'refused'
   /** Credentials the agent's process has; default: the edge role's session keys in the environment. */
   readonly credentials?: 'edge-env' | 'instance-metadata' | 'none'
   readonly aws?: Record<string, unknown>
@@ -72,8 +78,11 @@ function awsScenario(spec: AwsScenarioSpec): Scenario {
       const state = healthyAwsState()
       spec.state?.(state)
       const sim = await startAwsSimulator(state, { knobs: spec.knobs })
+      const secretsEndpoint = spec.secretsEndpoint ?? 'env'
       const env: Record<string, string> = {
-        AWS_ENDPOINT_URL: sim.url,
+        AWS_ENDPOINT_URL_STS: sim.url,
+        AWS_ENDPOINT_URL_IAM: sim.url,
+        ...(secretsEndpoint === 'env' ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: sim.url } : {}),
         AWS_REGION,
         // `demo` may run on an EC2 host: never let a scenario reach the real instance metadata service.
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -98,6 +107,8 @@ function awsScenario(spec: AwsScenarioSpec): Scenario {
             expectRoleArn: EDGE_ROLE_ARN,
             maxRotationDays: 30,
             secrets: [{ id: SECRET_NAME, keys: KEYS }],
+            ...(secretsEndpoint === 'config' ? { endpoint: sim.url } : {}),
+            ...(secretsEndpoint === 'refused' ? { endpoint: `http://127.0.0.1:${await closedPort()}` } : {}),
             ...spec.aws,
           },
           // Generous, so a loaded CI machine (the e2e tests run concurrently) keeps the healthy reads green.
@@ -139,7 +150,8 @@ export const awsScenarios: Scenario[] = [
   awsScenario({
     name: 'aws-over-broad',
     description:
-      'the role may read every secret of the account (GetSecretValue on *), and may simulate its policy',
+      'the role may read every secret of the account (GetSecretValue on *), and may simulate its policy; Secrets Manager through aws.endpoint',
+    secretsEndpoint: 'config',
     state: (s) => {
       s.principals[0] = {
         ...s.principals[0]!,
@@ -178,6 +190,8 @@ export const awsScenarios: Scenario[] = [
       },
       'aws.secret-keys': DEP,
       'aws.rotation': DEP,
+      // The secret cannot be read, so there is no read to time (STS is not timed in its place).
+      'aws.latency': DEP,
     },
     exitCode: 1,
   }),
@@ -194,6 +208,8 @@ export const awsScenarios: Scenario[] = [
       },
       'aws.secret-keys': DEP,
       'aws.rotation': DEP,
+      // The secret cannot be read, so there is no read to time (STS is not timed in its place).
+      'aws.latency': DEP,
     },
     exitCode: 1,
   }),
@@ -212,6 +228,8 @@ export const awsScenarios: Scenario[] = [
       },
       'aws.secret-keys': DEP,
       'aws.rotation': DEP,
+      // The secret cannot be read, so there is no read to time (STS is not timed in its place).
+      'aws.latency': DEP,
     },
     exitCode: 1,
   }),
@@ -336,5 +354,39 @@ export const awsScenarios: Scenario[] = [
       },
     },
     exitCode: 0,
+  }),
+  awsScenario({
+    name: 'aws-sign-in-page',
+    description:
+      "every AWS endpoint answers 200 with an HTML sign-in page (a captive portal or a proxy's login): nothing passes",
+    knobs: { fault: { kind: 'html', status: 200 } },
+    expect: {
+      'aws.credentials': PASS,
+      'aws.region': PASS,
+      'aws.identity': {
+        status: 'fail',
+        finding: 'not-aws',
+        remedies: ['aws.fix-endpoint', 'aws.network-reach'],
+      },
+      ...IDENTITY_FAILED,
+    },
+    exitCode: 1,
+  }),
+  awsScenario({
+    name: 'aws-secrets-endpoint-refused',
+    description: 'STS answers, but the Secrets Manager VPC endpoint in aws.endpoint refuses connections',
+    secretsEndpoint: 'refused',
+    expect: {
+      ...HEALTHY_EXPECT,
+      'aws.secret-access': {
+        status: 'fail',
+        finding: 'unreachable',
+        remedies: ['aws.network-reach', 'latency.regional-endpoints'],
+      },
+      'aws.secret-keys': DEP,
+      'aws.rotation': DEP,
+      'aws.latency': DEP,
+    },
+    exitCode: 1,
   }),
 ]
