@@ -11,13 +11,15 @@ export const INPUT_CAPS = {
   'env file': 1 << 20,
   'agent config': 1 << 20,
   template: 1 << 20,
-  'pipeline config': 4 << 20,
+  'pipeline config': 1 << 20,
   manifest: 32 << 20,
   'token file': 64 << 10,
   'pid file': 4 << 10,
   'CA file': 1 << 20,
   'credentials file': 1 << 20,
   'secret file': 1 << 20,
+  'mount table': 4 << 20,
+  'process cmdline': 64 << 10,
 } as const
 
 export type InputKind = keyof typeof INPUT_CAPS

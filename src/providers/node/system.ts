@@ -6,10 +6,8 @@ import { readKind } from './files.js'
 import type { Mount } from './api.js'
 import { parseMounts } from './model.js'
 
-// core/files has no kind for these two kernel files yet: the closest caps stand in (a mount table of a busy
-// node is tens of KiB; only the first words of a command line are looked at).
-const MOUNT_TABLE: InputKind = 'config'
-const COMMAND_LINE: InputKind = 'pid file'
+const MOUNT_TABLE: InputKind = 'mount table'
+const COMMAND_LINE: InputKind = 'process cmdline'
 
 /** The mount table at `file` (/proc/self/mounts); none where the system has none. */
 export async function readMounts(file: string): Promise<readonly Mount[]> {
