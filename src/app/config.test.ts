@@ -64,7 +64,7 @@ describe('config validation', () => {
   })
   it('names an enum by its values', async () => {
     expect(await bad('vault:\n  auth: { method: ldap }\n')).toBe(
-      'edge-secrets.yaml:2:19: vault.auth.method: expected one of token, kubernetes, approle',
+      'edge-secrets.yaml:2:19: vault.auth.method: expected one of token, kubernetes, approle, jwt',
     )
   })
   it('refuses a YAML alias bomb instead of expanding it', async () => {
@@ -76,7 +76,9 @@ describe('config validation', () => {
       'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
       'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
     ].join('\n')
-    expect(await bad(bomb)).toMatch(/^edge-secrets\.yaml: invalid YAML: more than 100 alias expansions/)
+    expect(await bad(bomb)).toMatch(
+      /^edge-secrets\.yaml:2:\d+: invalid YAML: more than 10000 alias expansions \(a YAML alias bomb\)/,
+    )
   })
   it('refuses a config that is a FIFO, a directory or over its cap, naming the path', async () => {
     const { execFileSync } = await import('node:child_process')
@@ -97,6 +99,20 @@ describe('config validation', () => {
     expect(await load(dir)).toBe(`${dir}: the config is a directory, not a regular file: not read`)
     expect(await load(big)).toMatch(
       /big\.yaml: the config is 2,097,16\d bytes, over the 1 MiB cap for a config: not read$/,
+    )
+  })
+  it('refuses what would hang or crash a YAML parser, with the line: deep nesting, many duplicate keys', async () => {
+    expect(await bad(`a: ${'['.repeat(100_000)}`)).toBe(
+      'edge-secrets.yaml:1:260: invalid YAML: it nests more than 256 brackets deep: not parsed',
+    )
+    const keys = Array.from({ length: 30_000 }, (_, i) => `k${i}: 1`).join('\n')
+    const t0 = performance.now()
+    expect(await bad(`${keys}\nk7: 2\n`)).toBe(
+      'edge-secrets.yaml:30001:1: invalid YAML: mapping key "k7" is defined more than once',
+    )
+    expect(performance.now() - t0).toBeLessThan(5000)
+    expect(await bad('a: 1\n---\nb: 2\n')).toBe(
+      'edge-secrets.yaml:2:1: expected one YAML document, found several',
     )
   })
   it('accepts the contract example', async () => {

@@ -9,9 +9,10 @@ import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml'
+import { Document, isMap, isSeq, type LineCounter, type Node } from 'yaml'
 import { parseDuration } from './duration.js'
 import { InputFileError, readInputSync } from './files.js'
+import { parseYaml } from './yaml.js'
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -172,8 +173,6 @@ export type RawConfig = Record<string, unknown>
 export const DEFAULT_CONFIG_PATHS = ['./edge-secrets.yaml', '/etc/expanso/edge-secrets.yaml']
 export const DEFAULT_PIPELINE_CONFIG = '/etc/expanso/pipeline.yaml'
 export const DEFAULT_MAX_STALENESS = '24h'
-/** YAML aliases beyond this are a resource-exhaustion attack (a "billion laughs"), not a config. */
-const MAX_ALIASES = 100
 
 export function discoverConfigFile(opts: LoadOptions): string | undefined {
   const env = opts.env ?? process.env
@@ -205,22 +204,15 @@ export function configLoader<Config extends CoreConfig>(
   }
 
   function parseWithLocations(text: string, file: string) {
-    const lineCounter = new LineCounter()
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true })
-    const first = doc.errors[0]
-    if (first) {
-      const pos = lineCounter.linePos(first.pos[0])
-      throw new ConfigError(`invalid YAML: ${first.message.split('\n')[0]}`, file, pos.line, pos.col)
+    const parsed = parseYaml(text)
+    if (!parsed.ok) throw new ConfigError(`invalid YAML: ${parsed.message}`, file, parsed.line, parsed.column)
+    if (parsed.docs.length > 1) {
+      const second = parsed.lineCounter.linePos(parsed.docs[1]?.range?.[0] ?? 0)
+      throw new ConfigError('expected one YAML document, found several', file, second.line, second.col)
     }
-    let value: unknown
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {}
-    } catch (e) {
-      throw new ConfigError(
-        `invalid YAML: ${/alias/i.test((e as Error).message) ? `more than ${MAX_ALIASES} alias expansions (a YAML alias bomb?)` : (e as Error).message}`,
-        file,
-      )
-    }
+    const doc = parsed.docs[0] ?? new Document({})
+    const lineCounter = parsed.lineCounter
+    const value: unknown = parsed.values[0] ?? {}
     if (typeof value !== 'object' || Array.isArray(value) || value === null)
       throw new ConfigError('expected a mapping at the top level', file, 1, 1)
     const error = Value.Errors(schema, value).First()
