@@ -95,7 +95,7 @@ describe('node.pipeline-config', () => {
     const r = await run(check, { config, node: fakeNode({ files: { [FILE]: { odd: 'too-large' } } }) })
     expect(r).toMatchObject({ status: 'fail', severity: 'high' })
     expect(r.summary).toBe(
-      `pipeline config ${FILE} is 67,108,864 bytes, over the 4 MiB cap for a pipeline config: not read`,
+      `pipeline config ${FILE} is 67,108,864 bytes, over the 1 MiB cap for a pipeline config: not read`,
     )
     expect(findingKeys(r)).toEqual(['too-large'])
     expect(remedyIds(r)).toEqual(['node.point-at-pipeline-config'])

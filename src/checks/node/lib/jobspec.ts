@@ -14,7 +14,7 @@ import {
   type Document,
   type Node,
 } from 'yaml'
-import { parsePipelineConfig } from './references.js'
+import { parsePipelineConfig, type PipelineShape } from './references.js'
 
 export interface Position {
   readonly line: number
@@ -44,7 +44,12 @@ export interface JobspecBlocks {
 }
 
 export type JobspecRead =
-  | { readonly ok: true; readonly blocks?: JobspecBlocks }
+  | {
+      readonly ok: true
+      /** The document's shape as node.pipeline-config tells it (a bare pipeline has no JobSpec blocks). */
+      readonly shape: PipelineShape | undefined
+      readonly blocks?: JobspecBlocks
+    }
   | { readonly ok: false; readonly message: string; readonly line: number; readonly column: number }
 
 export const PROVIDERS_KEY = 'secret_providers'
@@ -102,7 +107,8 @@ export function readJobspecBlocks(text: string): JobspecRead {
   if (!guarded.ok) return guarded
   const lines = new LineCounter()
   const doc = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false }).find(hasContent)
-  if (!doc) return { ok: true }
+  const shape = guarded.shape
+  if (!doc) return { ok: true, shape }
   const root = new Walker(doc, lines).value(doc.contents)
   const spec = fieldOf(root, 'spec')
   for (const [under, holder] of [
@@ -111,9 +117,9 @@ export function readJobspecBlocks(text: string): JobspecRead {
   ] as const) {
     const providers = fieldOf(holder, PROVIDERS_KEY)
     const secrets = fieldOf(holder, SECRETS_KEY)
-    if (providers || secrets) return { ok: true, blocks: { under, providers, secrets } }
+    if (providers || secrets) return { ok: true, shape, blocks: { under, providers, secrets } }
   }
-  return { ok: true }
+  return { ok: true, shape }
 }
 
 /**

@@ -4,18 +4,8 @@
 // none is an env reference by itself, though an `env("VAR")` inside a Bloblang interpolation is.
 // The file is hostile input like any other: several documents, aliases that expand exponentially and
 // aliases without an anchor are answers (a finding), never an exception.
-import {
-  CST,
-  isMap,
-  isScalar,
-  isSeq,
-  Lexer,
-  LineCounter,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type Node,
-} from 'yaml'
+import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml'
+import { parseYaml } from '../../../core/yaml.js'
 
 export interface EnvReference {
   readonly name: string
@@ -64,57 +54,6 @@ const INTERPOLATION = /(?<!\$)((?:\$\$)*)\$\{(?![!{])([A-Za-z0-9_.]+)(?::((?:\$\
 // Bloblang's env function, positional or named argument.
 const BLOBLANG_ENV = /\benv\(\s*(?:name\s*:\s*)?(["'])([A-Za-z0-9_.]+)\1\s*\)/g
 
-/**
- * How many aliases a document may resolve. The yaml library's default (100) also trips on a plain config
- * that reuses one anchor a hundred times; an alias bomb grows exponentially and trips any bound at once.
- */
-const MAX_ALIASES = 10_000
-
-/**
- * How deep the YAML may nest before it is parsed. The yaml library recurses per level: around a thousand
- * levels it overflows the stack (which it reports), and a few ten thousand flow levels (a 200 KB file)
- * can kill the process outright inside V8. A real pipeline config is a dozen levels deep.
- */
-const MAX_FLOW_DEPTH = 256
-const MAX_INDENT = 512
-
-// The lexer's markers that stand for no source text.
-const MARKERS = new Set<string>([CST.DOCUMENT, CST.FLOW_END, CST.SCALAR])
-
-type Depth = { message: string; offset: number }
-
-/**
- * Where the text nests deeper than a parser should follow, found before any parser follows it. The yaml
- * lexer is a loop, not a recursion, and knows quotes, comments and block scalars: flow brackets count as
- * it sees them, and block depth is bounded by the column of indentation and of `- `/`? ` indicators.
- */
-function tooDeep(text: string): Depth | undefined {
-  let offset = 0
-  let lineStart = 0
-  let flow = 0
-  const block = (column: number, at: number): Depth | undefined =>
-    column > MAX_INDENT ? { message: `it nests more than ${MAX_INDENT} columns deep`, offset: at } : undefined
-  for (const token of new Lexer().lex(text)) {
-    if (MARKERS.has(token)) continue
-    const at = offset
-    offset += token.length
-    const type = CST.tokenType(token)
-    let deep: Depth | undefined
-    if (type === 'flow-seq-start' || type === 'flow-map-start') {
-      if (++flow > MAX_FLOW_DEPTH)
-        deep = { message: `it nests more than ${MAX_FLOW_DEPTH} brackets deep`, offset: at }
-    } else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1)
-    else if (flow === 0 && (type === 'seq-item-ind' || type === 'explicit-key-ind'))
-      deep = block(at - lineStart, at)
-    else if (flow === 0 && type === 'space' && at === lineStart)
-      deep = block(token.length - token.trimStart().length, at)
-    if (deep) return deep
-    const newline = token.lastIndexOf('\n')
-    if (newline >= 0) lineStart = at + newline + 1
-  }
-  return undefined
-}
-
 /** The `path` of a reference found in a comment or a key rather than in a value. */
 export const OUTSIDE_VALUES = '(a comment or key)'
 
@@ -149,99 +88,24 @@ const bloblangEnv = (value: string, path: string): Found[] =>
     ref: { name: m[2] as string, path, form: 'bloblang' as const },
   }))
 
-/** An empty document (a trailing `---`, only comments) is no document. */
-const hasContent = (d: Document): boolean =>
-  d.contents !== null && !(isScalar(d.contents) && d.contents.value === null)
-
 /** Parses the pipeline config: YAML errors with their position, the document's shape, its env references. */
 export function parsePipelineConfig(text: string): ParsedPipeline {
-  const lineCounter = new LineCounter()
+  const parsed = parseYaml(text)
+  if (!parsed.ok) return parsed
   const at = (offset: number) => {
-    const p = lineCounter.linePos(offset)
+    const p = parsed.lineCounter.linePos(offset)
     return { line: p.line, column: p.col }
   }
-  const deep = tooDeep(text)
-  if (deep) {
-    // The line counter learns the line starts from the parser, which must not run: count them here.
-    lineCounter.addNewLine(0)
-    for (const m of text.slice(0, deep.offset).matchAll(/\n/g)) lineCounter.addNewLine(m.index + 1)
-    return { ok: false, message: `${deep.message}: not parsed`, ...at(deep.offset) }
-  }
-  // The library's own unique-key test compares every key with every other: minutes for a large file.
-  const docs = [...parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false })]
-  const first = docs.flatMap((d) => d.errors)[0]
-  if (first) return { ok: false, message: first.message.split('\n')[0] as string, ...at(first.pos[0]) }
-  const content = docs.filter(hasContent)
-  for (const doc of content) {
-    const dup = duplicateKey(doc)
-    if (dup) return { ok: false, message: dup.message, ...at(dup.offset) }
-  }
-  const values: unknown[] = []
-  for (const doc of content) {
-    const resolved = resolveDocument(doc)
-    if (!resolved.ok) return { ok: false, message: resolved.message, ...at(resolved.offset) }
-    values.push(resolved.value)
-  }
-  const references = findReferences(text, content, (offset) => at(offset))
-  const shape = shapeOf(values[0] ?? null)
-  const second = content[1]?.range[0]
+  const references = findReferences(text, parsed.docs, at)
+  const shape = shapeOf(parsed.values[0] ?? null)
+  const second = parsed.docs[1]?.range?.[0]
   return {
     ok: true,
     ...(typeof shape === 'string' ? { shape } : { shape: undefined, shapeProblem: shape.problem }),
     references,
-    documents: content.length,
+    documents: parsed.docs.length,
     ...(second !== undefined ? { secondDocumentLine: at(second).line } : {}),
   }
-}
-
-/** The document as data, or why its aliases cannot be resolved (pointing at the first alias). */
-function resolveDocument(
-  doc: Document,
-): { ok: true; value: unknown } | { ok: false; message: string; offset: number } {
-  try {
-    return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown }
-  } catch (e) {
-    const text = e instanceof Error ? e.message : String(e)
-    const message = /excessive alias/i.test(text)
-      ? `more than ${MAX_ALIASES} alias expansions (a YAML alias bomb), which YAML loaders refuse`
-      : text
-    return { ok: false, message, offset: firstAliasOffset(doc) ?? doc.range?.[0] ?? 0 }
-  }
-}
-
-/** A key defined twice in one mapping, which YAML loaders (Bento's included) refuse. */
-function duplicateKey(doc: Document): { message: string; offset: number } | undefined {
-  let dup: { message: string; offset: number } | undefined
-  visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<string>()
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue
-        const key = String(pair.key.value)
-        if (seen.has(key)) {
-          dup = {
-            message: `mapping key "${key}" is defined more than once`,
-            offset: pair.key.range?.[0] ?? 0,
-          }
-          return visit.BREAK
-        }
-        seen.add(key)
-      }
-      return undefined
-    },
-  })
-  return dup
-}
-
-function firstAliasOffset(doc: Document): number | undefined {
-  let offset: number | undefined
-  visit(doc, {
-    Alias(_key, node) {
-      offset = node.range?.[0]
-      return visit.BREAK
-    },
-  })
-  return offset
 }
 
 /** References in the documents' values, then (as Bento substitutes the raw text) in comments and keys. */
