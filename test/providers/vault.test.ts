@@ -246,8 +246,8 @@ describe('vault provider failure modes', () => {
     const fifo = join(dir, 'agent.fifo')
     execFileSync('mkfifo', [fifo])
     const a = await vaultSession({ vault: { address: sim.url, agentConfig: fifo } }).api.agent()
-    expect(a).toMatchObject({ status: 'invalid', path: fifo })
-    expect(a.status === 'invalid' && a.message).toBe(
+    expect(a).toMatchObject({ status: 'unreadable', path: fifo })
+    expect(a.status === 'unreadable' && a.message).toBe(
       `${fifo} is a FIFO (named pipe), not a regular file: not read`,
     )
     const tokenDir = join(dir, 'token-dir')

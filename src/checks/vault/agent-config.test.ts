@@ -45,6 +45,22 @@ describe('vault.agent-config', () => {
     expect(remedyIds(r)).toEqual(['vault.fix-agent-config'])
     expect(r.findings?.[0]?.location).toEqual({ file: '/x.hcl', line: 2, column: 12 })
   })
+  it('says a FIFO, a directory or an oversized file cannot be read, not that it does not parse', async () => {
+    const r = await runCheck(check, {
+      vault: fakeVault({
+        agent: async () => ({
+          status: 'unreadable',
+          path: '/x.hcl',
+          message: '/x.hcl is a FIFO (named pipe), not a regular file: not read',
+        }),
+      }),
+    })
+    expect(findingKeys(r)).toEqual(['unreadable'])
+    expect(remedyIds(r)).toEqual(['vault.fix-agent-config'])
+    expect(r.summary).toBe(
+      'the agent config cannot be read: /x.hcl is a FIFO (named pipe), not a regular file: not read',
+    )
+  })
   it('reports wide sink and template modes', async () => {
     const base = await readAgentConfig(EXAMPLE)
     const r = await runCheck(check, {

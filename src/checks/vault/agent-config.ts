@@ -4,6 +4,7 @@ import { octalMode as octal } from '../../providers/vault/model.js'
 type F =
   | 'missing'
   | 'invalid'
+  | 'unreadable'
   | 'sink-perms'
   | 'template-perms'
   | 'template-unreadable'
@@ -33,6 +34,12 @@ export default defineCheck<'vault', F>({
       status: 'fail',
       severity: 'critical',
       message: 'the agent config does not parse: {{error}}',
+      remedies: ['vault.fix-agent-config'],
+    },
+    unreadable: {
+      status: 'fail',
+      severity: 'critical',
+      message: 'the agent config cannot be read: {{reason}}',
       remedies: ['vault.fix-agent-config'],
     },
     'sink-perms': {
@@ -77,6 +84,8 @@ export default defineCheck<'vault', F>({
     const load = await vault.agent()
     if (load.status === 'none') return skip('not-applicable', 'no vault.agentConfig set')
     if (load.status === 'missing') return found('missing', { path: load.path })
+    if (load.status === 'unreadable')
+      return found('unreadable', { reason: load.message }, { location: { file: load.path } })
     if (load.status === 'invalid')
       return found(
         'invalid',

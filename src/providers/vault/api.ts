@@ -5,10 +5,28 @@ import type { AgentConfig, TemplateKeyRef } from './agent-config.js'
 
 export type { AgentConfig, AgentSink, AgentTemplate, TemplateKeyRef } from './agent-config.js'
 
-export type VaultAuthMethod = 'token' | 'kubernetes' | 'approle'
+export type VaultAuthMethod = 'token' | 'kubernetes' | 'approle' | 'jwt'
+
+/**
+ * Where a login credential comes from when it is not one of the doctor config's files: a file, an environment
+ * variable of the agent's (and the doctor's) environment, or the value written into the config itself (a
+ * JobSpec's `secret_id: …`), registered with the redactor by whoever read it.
+ */
+export type CredentialSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'value'; readonly value: string }
+
+/** Credential sources by what they hold; each one set here wins over the matching `*File` setting. */
+export interface CredentialSources {
+  readonly token?: CredentialSource
+  readonly roleId?: CredentialSource
+  readonly secretId?: CredentialSource
+  readonly jwt?: CredentialSource
+}
 
 /** Where a setting came from, for messages ("address from the agent config"). */
-export type SettingSource = 'config' | 'env' | 'agent' | 'default'
+export type SettingSource = 'config' | 'env' | 'agent' | 'default' | 'jobspec'
 
 export interface VaultSettings {
   readonly address?: string
@@ -17,6 +35,9 @@ export interface VaultSettings {
   readonly caCertSource?: SettingSource
   readonly skipVerify: boolean
   readonly skipVerifySource?: SettingSource
+  /** Client certificate and key for mutual TLS (both or neither). */
+  readonly clientCert?: string
+  readonly clientKey?: string
   readonly namespace?: string
   readonly auth: {
     readonly method: VaultAuthMethod | string
@@ -27,12 +48,15 @@ export interface VaultSettings {
     readonly tokenFile?: string
     readonly roleIdFile?: string
     readonly secretIdFile?: string
+    readonly sources?: CredentialSources
   }
 }
 
 export type AgentLoad =
   | { readonly status: 'none' }
   | { readonly status: 'missing'; readonly path: string }
+  /** Not a regular file (a FIFO, a directory), over its cap, or not readable by the doctor. */
+  | { readonly status: 'unreadable'; readonly path: string; readonly message: string }
   | {
       readonly status: 'invalid'
       readonly path: string
@@ -77,6 +101,9 @@ export interface TlsInfo {
   readonly trust: string
   /** A configured CA file that could not be read, or holds no certificate. */
   readonly caError?: string
+  /** The client certificate presented (mutual TLS), or why it could not be used. */
+  readonly clientCert?: string
+  readonly clientCertError?: string
   readonly skipVerify: boolean
 }
 

@@ -11,11 +11,13 @@ export const vaultConfig = defineSection({
   schema: S.object({
     address: S.url(),
     caCert: S.str(),
+    clientCert: S.str(),
+    clientKey: S.str(),
     skipVerify: S.bool(),
     namespace: S.str(),
     auth: Type.Optional(
       S.object({
-        method: S.oneOf(['token', 'kubernetes', 'approle'] as const),
+        method: S.oneOf(['token', 'kubernetes', 'approle', 'jwt'] as const),
         role: S.str(),
         mount: S.str(),
         jwtPath: S.str(),
@@ -37,6 +39,8 @@ export const vaultConfig = defineSection({
       configured: present || !!address || !!agentConfig,
       address,
       caCert: abs(strOf(v.caCert)) ?? strOf(env.VAULT_CACERT),
+      clientCert: abs(strOf(v.clientCert)),
+      clientKey: abs(strOf(v.clientKey)),
       skipVerify: v.skipVerify === true || truthy(env.VAULT_SKIP_VERIFY),
       namespace: strOf(v.namespace) ?? strOf(env.VAULT_NAMESPACE),
       token: strOf(env.VAULT_TOKEN),

@@ -16,7 +16,7 @@ import { ProviderError } from '../../core/provider.js'
 import { oneLine } from '../../core/text.js'
 import type { AddressProbe, TlsInfo, VaultSettings } from './api.js'
 import type { VaultSession } from './settings.js'
-import { isObj, readCa } from './transport.js'
+import { isObj, readCa, readClientCert } from './transport.js'
 
 type Target = CallTarget & { readonly signal: AbortSignal }
 
@@ -96,13 +96,19 @@ export async function probeAddress(session: VaultSession, s: VaultSettings): Pro
 }
 
 /** A handshake that verifies nothing itself (the certificate is judged afterwards, as facts). */
-function handshake(probe: AddressProbe, ca: string | undefined, t: Target): Promise<TLSSocket> {
+function handshake(
+  probe: AddressProbe,
+  trust: { ca?: string; cert?: string; key?: string },
+  t: Target,
+): Promise<TLSSocket> {
   return new Promise<TLSSocket>((resolve, reject) => {
     const sock = tlsConnect({
       host: probe.addresses[0],
       port: probe.port,
       servername: isIP(probe.host) ? undefined : probe.host,
-      ca,
+      ca: trust.ca,
+      cert: trust.cert,
+      key: trust.key,
       rejectUnauthorized: false,
     })
     const onAbort = () => {
@@ -158,20 +164,22 @@ export async function tlsInfo(
 ): Promise<TlsInfo> {
   const trust = s.caCert ? `${s.caCert} (${s.caCertSource ?? 'config'})` : 'system roots'
   if (probe.scheme === 'http') return { scheme: 'http', trust, skipVerify: s.skipVerify }
-  const ca = await readCa(s)
+  const [ca, client] = await Promise.all([readCa(s), readClientCert(s)])
   const t: Target = {
     provider: 'vault',
     what: 'TLS handshake',
     endpoint: `${probe.host}:${probe.port}`,
     signal: callSignal(session),
   }
-  const sock = await handshake(probe, ca.pem, t)
+  const sock = await handshake(probe, { ca: ca.pem, cert: client.cert, key: client.key }, t)
   try {
     return {
       scheme: 'https',
       ...certificateFacts(sock, probe.host),
       trust,
       caError: ca.error,
+      ...(s.clientCert ? { clientCert: s.clientCert } : {}),
+      ...(client.error ? { clientCertError: client.error } : {}),
       skipVerify: s.skipVerify,
     }
   } finally {

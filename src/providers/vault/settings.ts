@@ -25,7 +25,7 @@ export async function loadAgent(path: string | undefined): Promise<AgentLoad> {
     if (e instanceof InputFileError)
       return e.problem === 'missing'
         ? { status: 'missing', path }
-        : { status: 'invalid', path, message: e.message }
+        : { status: 'unreadable', path, message: e.message }
     if (e instanceof AgentConfigError)
       return { status: 'invalid', path, message: e.message, line: e.line, column: e.column }
     return { status: 'invalid', path, message: `${path}: ${(e as Error).message}` }
@@ -50,6 +50,10 @@ function skipVerifySource(
   return agent?.tlsSkipVerify ? 'agent' : undefined
 }
 
+/** Where Vault mounts an auth method unless told otherwise: its own name (token auth is `token`). */
+export const defaultMount = (method: string): string =>
+  method === 'kubernetes' || method === 'approle' || method === 'jwt' ? method : 'token'
+
 /** The login settings: what the config says, else what the agent does when it uses the same method. */
 function authSettings(
   vc: VaultConfig,
@@ -65,16 +69,21 @@ function authSettings(
     [aa?.method, 'agent'],
     ['token', 'default'],
   ) as [string, SettingSource]
-  const defaultMount = method === 'kubernetes' ? 'kubernetes' : method === 'approle' ? 'approle' : 'token'
   const same = aa?.method === method
   const fromAgent = (key: string) => (same ? strOf(acfg[key]) : undefined)
   return {
     method,
     methodSource,
     role: vc.auth.role ?? fromAgent('role'),
-    mount: (vc.auth.mount ?? (same ? aa?.mountPath : undefined) ?? defaultMount).replace(/^\/?auth\//, ''),
+    mount: (vc.auth.mount ?? (same ? aa?.mountPath : undefined) ?? defaultMount(method)).replace(
+      /^\/?auth\//,
+      '',
+    ),
+    // The agent's kubernetes method reads `token_path`; its jwt method reads `path`.
     jwtPath:
-      vc.auth.jwtPath ?? fromAgent('token_path') ?? (method === 'kubernetes' ? DEFAULT_JWT_PATH : undefined),
+      vc.auth.jwtPath ??
+      fromAgent(method === 'jwt' ? 'path' : 'token_path') ??
+      (method === 'kubernetes' ? DEFAULT_JWT_PATH : undefined),
     tokenFile: vc.auth.tokenFile,
     roleIdFile: vc.auth.roleIdFile ?? fromAgent('role_id_file_path'),
     secretIdFile: vc.auth.secretIdFile ?? fromAgent('secret_id_file_path'),
@@ -104,6 +113,8 @@ export function resolveSettings(
     caCertSource,
     skipVerify: skipSource !== undefined,
     skipVerifySource: skipSource,
+    clientCert: vc.clientCert ?? strOf(env.VAULT_CLIENT_CERT),
+    clientKey: vc.clientKey ?? strOf(env.VAULT_CLIENT_KEY),
     namespace: vc.namespace ?? strOf(env.VAULT_NAMESPACE) ?? agent?.namespace,
     auth: authSettings(vc, env, agent),
   }

@@ -25,7 +25,7 @@ import {
   type CallTarget,
 } from '../../core/net.js'
 import { once, ProviderError } from '../../core/provider.js'
-import { redact } from '../../core/redact.js'
+import { redact, registerSecret } from '../../core/redact.js'
 import { oneLine } from '../../core/text.js'
 import type { SettingSource, VaultSettings } from './api.js'
 import { cleanVaultError } from './model.js'
@@ -226,6 +226,7 @@ const SOURCE_WORDS: Record<SettingSource, string> = {
   env: 'VAULT_CACERT',
   agent: 'the agent config',
   default: 'default',
+  jobspec: 'tls.ca_cert in the pipeline JobSpec',
 }
 
 /** The configured CA bundle, or why it cannot be used (the TLS check reports it; calls use system roots). */
@@ -243,6 +244,31 @@ export async function readCa(s: VaultSettings): Promise<{ pem?: string; error?: 
   }
 }
 
+/** The client certificate and key for mutual TLS, or why they cannot be used (calls then present none). */
+export async function readClientCert(
+  s: VaultSettings,
+): Promise<{ cert?: string; key?: string; error?: string }> {
+  if (!s.clientCert && !s.clientKey) return {}
+  if (!s.clientCert || !s.clientKey)
+    return {
+      error: `a client ${s.clientCert ? 'certificate' : 'key'} without its ${s.clientCert ? 'key' : 'certificate'}`,
+    }
+  try {
+    const cert = await readInput(s.clientCert, 'CA file')
+    const key = await readInput(s.clientKey, 'credentials file')
+    registerSecret(key)
+    if (!/-----BEGIN CERTIFICATE-----/.test(cert))
+      return { error: `the client certificate ${s.clientCert} holds no PEM certificate` }
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key))
+      return { error: `the client key ${s.clientKey} holds no PEM private key` }
+    return { cert, key }
+  } catch (e) {
+    if (e instanceof InputFileError)
+      return { error: `cannot read the client certificate or key: ${e.message}` }
+    throw e
+  }
+}
+
 export interface Transport {
   readonly call: VaultCall
   /** Starts loading node-vault (a TCP probe runs meanwhile). */
@@ -253,8 +279,14 @@ export function createTransport(session: VaultSession, settings: () => Promise<V
   // One agent pair per run: TLS trust lives here, and destroying them ends every socket at the deadline.
   const agents = once(async (): Promise<Agents> => {
     const s = await settings()
-    const { pem } = await readCa(s)
-    const https = new HttpsAgent({ keepAlive: true, ca: pem, rejectUnauthorized: !s.skipVerify })
+    const [{ pem }, client] = await Promise.all([readCa(s), readClientCert(s)])
+    const https = new HttpsAgent({
+      keepAlive: true,
+      ca: pem,
+      cert: client.cert,
+      key: client.key,
+      rejectUnauthorized: !s.skipVerify,
+    })
     const http = new HttpAgent({ keepAlive: true })
     session.signal.addEventListener('abort', () => {
       https.destroy()
