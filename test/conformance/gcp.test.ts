@@ -17,6 +17,7 @@ import {
   startGcpSimulator,
   type GcpSimulator,
 } from '../../src/sandbox/gcp.js'
+import { hasPythonModules } from '../helpers/tools.js'
 
 const run = promisify(execFile)
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -26,13 +27,8 @@ let sim: GcpSimulator
 let keyFile: string
 let badKeyFile: string
 
-const hasGoogleAuth = await run(PY, [
-  '-c',
-  'import google.auth, google.oauth2.service_account, requests',
-]).then(
-  () => true,
-  () => false,
-)
+// Under EDGE_SECRETS_REQUIRE_TOOLS=1 (CI) a missing google-auth fails here rather than skipping the test.
+const hasGoogleAuth = hasPythonModules('google.auth', 'google.oauth2.service_account', 'requests')
 
 beforeAll(async () => {
   sim = await startGcpSimulator(healthyGcpState())

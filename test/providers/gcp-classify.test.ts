@@ -1,22 +1,10 @@
 // The gcp provider's pure parts: how SDK errors of both transports become ProviderError facts, and how a
 // payload becomes key states without its values.
 import { describe, expect, it } from 'vitest'
-import type { ResolvedConfig } from '../../src/app/config.js'
-import type { ProviderSession } from '../../src/core/provider.js'
-import { RunRecorder } from '../../src/core/recorder.js'
 import { redact, resetRedactor } from '../../src/core/redact.js'
-import { defaultConfig } from '../../src/app/config.js'
-import { classifyApiError, describePayload } from '../../src/providers/gcp/provider.js'
+import { classifyApiError } from '../../src/providers/gcp/errors.js'
+import { describePayload } from '../../src/providers/gcp/secrets.js'
 
-const session: ProviderSession<ResolvedConfig> = {
-  config: defaultConfig(),
-  signal: new AbortController().signal,
-  timeoutMs: 1000,
-  offline: false,
-  recorder: new RunRecorder(),
-  now: () => new Date(),
-  env: {},
-}
 const R = 'projects/p/secrets/s/versions/latest'
 
 describe('classifyApiError', () => {
@@ -36,12 +24,7 @@ describe('classifyApiError', () => {
         ],
       },
     }
-    const e = classifyApiError(
-      Object.assign(new Error(JSON.stringify(body)), { code: 403, status: 403 }),
-      R,
-      'x',
-      session,
-    )
+    const e = classifyApiError(Object.assign(new Error(JSON.stringify(body)), { code: 403, status: 403 }), R)
     expect(e.kind).toBe('denied')
     expect(e.facts).toMatchObject({ status: 403, code: 'PERMISSION_DENIED', reason: 'IAM_PERMISSION_DENIED' })
     expect(e.message).toBe(body.error.message)
@@ -55,8 +38,6 @@ describe('classifyApiError', () => {
         domain: 'googleapis.com',
       }),
       R,
-      'x',
-      session,
     )
     expect(e.kind).toBe('denied')
     expect(e.facts).toMatchObject({ status: 403, code: 'PERMISSION_DENIED', reason: 'SERVICE_DISABLED' })
@@ -77,8 +58,6 @@ describe('classifyApiError', () => {
         { code: 400 },
       ),
       R,
-      'x',
-      session,
     )
     expect(e.kind).toBe('invalid')
     expect(e.facts).toMatchObject({ version: '7', versionState: 'DESTROYED' })
@@ -87,8 +66,8 @@ describe('classifyApiError', () => {
   it('maps 429 and 5xx to throttled and unavailable', () => {
     const err = (code: number) =>
       Object.assign(new Error('{"error":{"code":' + code + ',"message":"m"}}'), { code })
-    expect(classifyApiError(err(429), R, 'x', session).kind).toBe('throttled')
-    expect(classifyApiError(err(503), R, 'x', session).kind).toBe('unavailable')
+    expect(classifyApiError(err(429), R).kind).toBe('throttled')
+    expect(classifyApiError(err(503), R).kind).toBe('unavailable')
   })
 })
 
@@ -101,7 +80,7 @@ describe('describePayload', () => {
     expect(describePayload(data)).toEqual({
       bytes: data.length,
       format: 'json-object',
-      keys: { user: 'set', pass: 'set', empty: 'empty', nothing: 'null', nested: 'non-string' },
+      keys: { user: 'set', pass: 'set', empty: 'empty', nothing: 'null', nested: 'not-string' },
     })
     expect(redact('x p4ss-canary-1 svc-user')).toBe('x [REDACTED] [REDACTED]')
   })

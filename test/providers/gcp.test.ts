@@ -1,7 +1,9 @@
 // The gcp provider against the simulator, with the real @google-cloud/secret-manager client over HTTP on
 // loopback: ADC resolution (key file at its own token_uri, metadata server), error classification, payload
 // shape without values, Date-header recording, and the per-call timeout on a black-holed endpoint.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createPrivateKey } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -152,6 +154,23 @@ describe('gcp provider: credentials', () => {
     expect(e.facts).toMatchObject({ reason: 'file-missing', from: 'config' })
   })
 
+  it('refuses a credentials path that is a FIFO, naming it, without blocking on it', async () => {
+    const fifo = join(dir, 'key.fifo')
+    execFileSync('mkfifo', [fifo])
+    const e = await caught(session({ gcp: { credentialsFile: fifo } }).api.credentials())
+    expect(e.facts).toMatchObject({ reason: 'file-invalid', file: fifo, from: 'config' })
+    expect(e.message).toBe(
+      `credentials file (from config): ${fifo} is a FIFO (named pipe), not a regular file: not read`,
+    )
+  })
+
+  it('signs with a PKCS#1 ("BEGIN RSA PRIVATE KEY") key as well', async () => {
+    const key = JSON.parse(readFileSync(keyFile, 'utf8')) as { private_key: string }
+    key.private_key = createPrivateKey(key.private_key).export({ type: 'pkcs1', format: 'pem' }).toString()
+    writeFileSync(keyFile, JSON.stringify(key))
+    expect((await session().api.credentials()).source).toBe('service-account-key')
+  })
+
   it('says when nothing resolves', async () => {
     const e = await caught(session({ gcp: { credentialsFile: undefined } }).api.credentials())
     expect(e.facts.reason).toBe('no-credentials')
@@ -189,6 +208,70 @@ describe('gcp provider: credentials', () => {
     await sim.auth.close()
     const e = await caught(session().api.credentials())
     expect(['refused', 'unreachable']).toContain(e.kind)
+  })
+})
+
+describe('gcp provider: federation flows run by google-auth-library', () => {
+  /** A workload identity federation config whose STS endpoint is the simulator's token endpoint. */
+  function federation(subjectTokenFile = join(dir, 'subject-token')) {
+    writeFileSync(join(dir, 'subject-token'), 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJlZGdlIn0.')
+    const file = join(dir, 'federation.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'external_account',
+        audience: '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/edge/providers/k8s',
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        token_url: sim.tokenUri,
+        credential_source: { file: subjectTokenFile },
+      }),
+    )
+    return session({ gcp: { credentialsFile: file } })
+  }
+
+  it("reports the STS endpoint's OAuth refusal as a rejection of the credentials", async () => {
+    // The simulator's token endpoint knows only the JWT-bearer grant: it refuses a token exchange.
+    const e = await caught(federation().api.credentials())
+    expect(e.kind).toBe('unauthenticated')
+    expect(e.facts).toMatchObject({ reason: 'token-rejected', status: 400 })
+    expect(e.message).toMatch(/^external-account credentials were refused: .*unsupported_grant_type/)
+  })
+
+  it("names an HTML answer with its status and content type, not the library's TypeError", async () => {
+    sim.auth.knobs.fault = { kind: 'html', status: 200 }
+    const e = await caught(federation().api.credentials())
+    expect(e.fault).toBe('not-the-service')
+    expect(e.message).toBe(
+      `token endpoint: 127.0.0.1:${sim.auth.port} answered HTTP 200 (text/html), not a Google OAuth 2.0 token endpoint`,
+    )
+  })
+
+  it('an outage is not a verdict on the credentials', async () => {
+    sim.auth.knobs.fault = { kind: 'status', status: 503, body: '{"error":"backend_error"}' }
+    const e = await caught(federation().api.credentials())
+    expect(e.kind).toBe('unavailable')
+    expect(e.facts.reason).toBeUndefined()
+  })
+
+  it('does not follow a redirect', async () => {
+    sim.auth.knobs.fault = { kind: 'redirect', location: 'http://127.0.0.2:9/token' }
+    const e = await caught(federation().api.credentials())
+    expect(e.fault).toBe('redirect')
+    expect(e.message).toMatch(/redirected \(HTTP 307\) to another host, 127\.0\.0\.2:9;/)
+  })
+
+  it('a black-holed STS endpoint costs one call limit', async () => {
+    sim.auth.knobs.blackHole = true
+    const t0 = Date.now()
+    const e = await caught(federation().api.credentials())
+    expect(e.fault).toBe('no-answer')
+    expect(Date.now() - t0).toBeLessThan(2_000)
+  })
+
+  it('a subject-token file that is not there makes the config unusable, not the endpoint', async () => {
+    const e = await caught(federation(join(dir, 'missing-token')).api.credentials())
+    expect(e.facts.reason).toBe('file-invalid')
+    expect(e.message).toMatch(/^external-account credentials cannot be used: /)
   })
 })
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
-import { EMAIL, fakeGcp, gerr, keyCredentials, type FakeGcp } from '../../../test/fixtures/gcp/fake-api.js'
+import {
+  EMAIL,
+  fakeGcp,
+  gerr,
+  keyCredentials,
+  metadataFault,
+  notTheService,
+  tokenFault,
+  type FakeGcp,
+} from '../../../test/fixtures/gcp/fake-api.js'
 import check from './credentials.js'
 
 const config = { gcp: { project: 'my-project', secrets: [{ name: 'expanso-pipeline-credentials' }] } }
@@ -35,6 +44,7 @@ describe('gcp.credentials', () => {
     expect(r.summary).toBe(
       'credentials file /k.json (from GOOGLE_APPLICATION_CREDENTIALS) does not exist or cannot be read',
     )
+    expect(remedyIds(r)).toEqual(['gcp.configure-adc'])
   })
 
   it('file-invalid: not JSON', async () => {
@@ -42,6 +52,7 @@ describe('gcp.credentials', () => {
       gerr('invalid', 'credentials file /k.json (from config) is not JSON', { reason: 'file-invalid' }),
     )
     expect(findingKeys(r)).toEqual(['file-invalid'])
+    expect(remedyIds(r)).toEqual(['gcp.configure-adc'])
   })
 
   it('key-rejected: the key was deleted', async () => {
@@ -57,6 +68,7 @@ describe('gcp.credentials', () => {
     expect(findingKeys(r)).toEqual(['key-rejected'])
     expect(r.summary).toContain('invalid_grant: Invalid JWT Signature.')
     expect(r.remedies[0]?.commands).toContain(`gcloud iam service-accounts keys list --iam-account ${EMAIL}`)
+    expect(remedyIds(r)).toEqual(['gcp.replace-key', 'auth.verify-iam'])
   })
 
   it('clock-rejected: the assertion is outside the time window', async () => {
@@ -87,23 +99,47 @@ describe('gcp.credentials', () => {
     expect(r.remedies[0]?.commands?.[0]).toBe(
       `gcloud iam service-accounts add-iam-policy-binding ${EMAIL} --role roles/iam.workloadIdentityUser --member "serviceAccount:my-project.svc.id.goog[expanso-system/expanso-edge]"`,
     )
+    expect(remedyIds(r)).toEqual(['gcp.workload-identity-binding', 'auth.check-sa-annotations'])
   })
 
   it('unreachable: the token endpoint does not answer', async () => {
-    const r = await run(
-      gerr('timeout', 'gcp oauth2 at https://oauth2.googleapis.com/token: no answer within 5000 ms'),
-    )
+    const r = await run(tokenFault('no-answer', 5000))
     expect(findingKeys(r)).toEqual(['unreachable'])
+    expect(r.summary).toBe('token endpoint: no answer from oauth2.googleapis.com:443 within 5s (timeout)')
+    expect(remedyIds(r)).toEqual(['gcp.network-reach'])
+  })
+
+  it('unreachable: the token endpoint answers a login page, named with status and content type', async () => {
+    const r = await run(
+      notTheService(
+        200,
+        'text/html; charset=utf-8',
+        'token endpoint',
+        'https://oauth2.googleapis.com/token',
+        'a Google OAuth 2.0 token endpoint',
+      ),
+    )
+    expect(r.status).toBe('fail')
+    expect(findingKeys(r)).toEqual(['unreachable'])
+    expect(r.summary).toBe(
+      'token endpoint: oauth2.googleapis.com:443 answered HTTP 200 (text/html), not a Google OAuth 2.0 token endpoint',
+    )
     expect(remedyIds(r)).toEqual(['gcp.network-reach'])
   })
 
   it('metadata-unreachable: the GKE metadata server is not ready', async () => {
-    const url = 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/email'
-    const r = await run(
-      gerr('timeout', `gcp metadata at ${url}: no answer within 4500 ms`, { target: 'gcp metadata', url }),
-    )
+    const r = await run(metadataFault('refused'))
     expect(findingKeys(r)).toEqual(['metadata-unreachable'])
+    expect(r.summary).toBe('metadata server: 169.254.169.254:80 refused the connection (ECONNREFUSED)')
     expect(remedyIds(r)).toEqual(['gcp.metadata-wait', 'latency.retry-backoff'])
+    expect(r.remedies[0]?.commands?.[0]).toBe(
+      "curl -sf -H 'Metadata-Flavor: Google' http://169.254.169.254:80/computeMetadata/v1/instance/service-accounts/default/email",
+    )
+  })
+
+  it('a kind without a network fault is not reported as unreachable', async () => {
+    const r = await run(gerr('timeout', 'something timed out inside the library'))
+    expect(r.status).toBe('error')
   })
 
   it('node-service-account: Workload Identity is not in effect', async () => {
@@ -115,6 +151,7 @@ describe('gcp.credentials', () => {
     })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['node-service-account'])
+    expect(remedyIds(r)).toEqual(['gcp.enable-gke-metadata', 'auth.check-sa-annotations'])
   })
 
   it('user-credentials: a personal gcloud login', async () => {
@@ -125,6 +162,7 @@ describe('gcp.credentials', () => {
       project: 'p',
     })
     expect(findingKeys(r)).toEqual(['user-credentials'])
+    expect(remedyIds(r)).toEqual(['gcp.workload-credentials', 'bp.short-lived-credentials'])
   })
 
   it('no-project: short secret names without a project', async () => {
@@ -133,6 +171,7 @@ describe('gcp.credentials', () => {
       { gcp: { secrets: [{ name: 's' }] } },
     )
     expect(findingKeys(r)).toEqual(['no-project'])
+    expect(remedyIds(r)).toEqual(['gcp.set-project'])
   })
 
   it('an unexpected answer is left to the runner as error', async () => {

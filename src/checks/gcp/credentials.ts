@@ -1,5 +1,11 @@
 import { defineCheck, found, pass, type Outcome } from '../define.js'
-import { isProviderError, type ProviderError } from '../../core/provider.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import {
+  isClockRejection,
+  isNodeServiceAccount,
+  METADATA_CALL,
+  workloadIdentityMember,
+} from '../../providers/gcp/model.js'
 
 type Key =
   | 'no-credentials'
@@ -13,10 +19,6 @@ type Key =
   | 'node-service-account'
   | 'user-credentials'
   | 'no-project'
-
-/** The node's default service account: what a pod gets when Workload Identity is not in effect. */
-const NODE_SA = /^(\d+-compute@developer\.gserviceaccount\.com|[^@]+@appspot\.gserviceaccount\.com)$/
-const NETWORK = new Set(['unreachable', 'refused', 'dns', 'timeout', 'tls'])
 
 export default defineCheck({
   id: 'gcp.credentials',
@@ -85,7 +87,7 @@ export default defineCheck({
       status: 'fail',
       severity: 'critical',
       symptom: 'slow-startup',
-      message: 'the metadata server did not answer: {{message}}',
+      message: '{{message}}',
       remedies: ['gcp.metadata-wait', 'latency.retry-backoff'],
     },
     'node-service-account': {
@@ -127,7 +129,7 @@ export default defineCheck({
       ...(c.kubernetesServiceAccount ? [`Kubernetes service account: ${c.kubernetesServiceAccount}`] : []),
       ...(c.expiresAt ? [`token expires ${c.expiresAt}`] : []),
     ]
-    if (c.source === 'metadata-server' && c.principal && NODE_SA.test(c.principal))
+    if (c.source === 'metadata-server' && c.principal && isNodeServiceAccount(c.principal))
       outcomes.push(
         found(
           'node-service-account',
@@ -165,20 +167,23 @@ export default defineCheck({
 function fromError(e: ProviderError): Outcome<Key> {
   const f = e.facts
   const str = (v: unknown, dflt = '') => (v === undefined || v === null ? dflt : String(v))
-  if (NETWORK.has(e.kind) && f.target === 'gcp metadata')
+  // Every fault on the way — refused, no answer, TLS, an answer that is not the service — is this check's to
+  // report, worded by the core classifier; which finding depends on whose endpoint it was.
+  if (isNetworkFault(e) && f.call === METADATA_CALL)
     return found(
       'metadata-unreachable',
       { message: e.message },
       {
+        details: [`fault: ${e.fault}`],
         commands: {
           'gcp.metadata-wait': [
-            `curl -sf -H 'Metadata-Flavor: Google' ${String(f.url ?? 'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/email')}`,
+            `curl -sf -H 'Metadata-Flavor: Google' http://${str(f.endpoint, '169.254.169.254')}/computeMetadata/v1/instance/service-accounts/default/email`,
           ],
         },
       },
     )
-  if (NETWORK.has(e.kind))
-    return found('unreachable', { message: e.message }, { details: [`kind: ${e.kind}`] })
+  if (isNetworkFault(e))
+    return found('unreachable', { message: e.message }, { details: [`fault: ${e.fault}`] })
   switch (f.reason) {
     case 'no-credentials':
       return found(
@@ -207,7 +212,7 @@ function fromError(e: ProviderError): Outcome<Key> {
     case 'token-rejected': {
       const principal = str(f.principal, 'the credentials')
       const description = str(f.description, e.message)
-      if (/reasonable timeframe|iat and exp|clock/i.test(description))
+      if (isClockRejection(description))
         return found(
           'clock-rejected',
           { principal, description },
@@ -231,15 +236,17 @@ function fromError(e: ProviderError): Outcome<Key> {
     }
     case 'metadata-token-denied': {
       const principal = str(f.principal)
-      const project = /@([^.]+)\.iam\.gserviceaccount\.com$/.exec(principal)?.[1] ?? 'PROJECT_ID'
-      const ksa = str(f.kubernetesServiceAccount, 'NAMESPACE/KSA_NAME')
+      const member = workloadIdentityMember(
+        principal,
+        f.kubernetesServiceAccount === undefined ? undefined : str(f.kubernetesServiceAccount),
+      )
       return found(
         'wi-binding-missing',
         { principal, status: str(f.status), body: str(f.body) },
         {
           commands: {
             'gcp.workload-identity-binding': [
-              `gcloud iam service-accounts add-iam-policy-binding ${principal} --role roles/iam.workloadIdentityUser --member "serviceAccount:${project}.svc.id.goog[${ksa}]"`,
+              `gcloud iam service-accounts add-iam-policy-binding ${principal} --role roles/iam.workloadIdentityUser --member "${member}"`,
               `gcloud iam service-accounts get-iam-policy ${principal}`,
             ],
           },

@@ -13,8 +13,8 @@ describe('gcp.latency', () => {
     const gcp = fakeGcp({ latencies: [20, 30, 25, 22, 40] })
     const r = await runCheck(check, { config: config(), gcp })
     expect(r.status).toBe('pass')
-    expect(r.summary).toBe('p95 40ms, p50 25ms over 5 samples')
-    expect(gcp.calls.filter((c) => c === 'time s')).toHaveLength(5)
+    expect(r.summary).toBe('p50 25 ms, p95 40 ms over 5 calls')
+    expect(gcp.calls.filter((c: string) => c === 'time s')).toHaveLength(5)
   })
 
   it('slow: p95 above the budget', async () => {
@@ -24,6 +24,9 @@ describe('gcp.latency', () => {
     })
     expect(findingKeys(r)).toEqual(['slow'])
     expect(r.status).toBe('warn')
+    expect(r.summary).toBe(
+      'p95 latency 900 ms over 5 calls of AccessSecretVersion on s is above the 100 ms threshold',
+    )
     expect(remedyIds(r)).toEqual([
       'latency.regional-endpoints',
       'latency.cache-locally',

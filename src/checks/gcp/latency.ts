@@ -1,6 +1,11 @@
 import { defineCheck, found, pass, skip } from '../define.js'
-import { formatDuration } from '../../core/duration.js'
-import { percentile } from '../../core/latency.js'
+import {
+  latencyDetails,
+  latencySummaryLine,
+  latencyVars,
+  sampleLatency,
+  SLOW_MESSAGE,
+} from '../../core/latency.js'
 
 export default defineCheck({
   id: 'gcp.latency',
@@ -18,31 +23,19 @@ export default defineCheck({
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'AccessSecretVersion p95 is {{p95}} (p50 {{p50}}, {{n}} samples), above the {{limit}} budget',
+      message: SLOW_MESSAGE,
       remedies: ['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar'],
     },
   },
   async run({ gcp, config }) {
     const first = config.gcp.secrets[0]
     if (!first) return skip('not-applicable', 'no gcp.secrets configured')
-    const n = Math.max(1, config.thresholds.latencySamples)
-    const samples: number[] = []
-    for (let i = 0; i < n; i++) samples.push(await gcp.timeAccess(first.name))
-    const sorted = [...samples].sort((a, b) => a - b)
-    const p50 = percentile(sorted, 50)
-    const p95 = percentile(sorted, 95)
-    const vars = {
-      p50: formatDuration(p50),
-      p95: formatDuration(p95),
-      n,
-      limit: formatDuration(config.thresholds.latencyP95Ms),
-    }
-    const details = [
-      `endpoint ${gcp.endpoint}`,
-      `samples (ms): ${samples.map((s) => Math.round(s)).join(', ')}`,
-    ]
-    if (p95 > config.thresholds.latencyP95Ms)
-      return found('slow', vars, {
+    const target = `AccessSecretVersion on ${first.name}`
+    // gcp.secret-access has already made the first call (client loaded, connection open): no warm-up needed.
+    const sample = await sampleLatency(config.thresholds.latencySamples, () => gcp.timeAccess(first.name))
+    const details = [`endpoint ${gcp.endpoint}`, ...latencyDetails(sample, target)]
+    if (sample.p95 > config.thresholds.latencyP95Ms)
+      return found('slow', latencyVars(sample, config.thresholds.latencyP95Ms, target), {
         details,
         commands: {
           'latency.regional-endpoints': [
@@ -51,6 +44,6 @@ export default defineCheck({
           ],
         },
       })
-    return pass(`p95 ${vars.p95}, p50 ${vars.p50} over ${n} samples`, details)
+    return pass(latencySummaryLine(sample), details)
   },
 })

@@ -49,6 +49,7 @@ describe('gcp.rotation', () => {
     })
     expect(findingKeys(r)).toEqual(['rotation-overdue'])
     expect(r.summary).toBe(`${S}: next rotation was due 3d ago and has not happened`)
+    expect(remedyIds(r)).toEqual(['gcp.rotation-handler', 'refresh.monitor-rotation'])
   })
 
   it('stale-version: notifications that no handler acted on', async () => {
@@ -58,6 +59,7 @@ describe('gcp.rotation', () => {
     })
     expect(findingKeys(r)).toEqual(['stale-version'])
     expect(r.summary).toBe(`${S}: newest version 7 is 75d old, longer than its rotation period of 30d`)
+    expect(remedyIds(r)).toEqual(['gcp.rotation-handler', 'refresh.monitor-rotation'])
   })
 
   it('expiring: the secret will be deleted', async () => {
@@ -66,6 +68,7 @@ describe('gcp.rotation', () => {
       version: { [S]: fresh },
     })
     expect(findingKeys(r)).toEqual(['expiring'])
+    expect(remedyIds(r)).toEqual(['gcp.extend-expiry'])
   })
 
   it('is not-permitted for an identity with access only', async () => {

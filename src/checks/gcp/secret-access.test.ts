@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
-import { EMAIL, fakeGcp, gerr, jsonPayload, type FakeGcp } from '../../../test/fixtures/gcp/fake-api.js'
+import {
+  EMAIL,
+  fakeGcp,
+  gerr,
+  gfault,
+  jsonPayload,
+  notTheService,
+  type FakeGcp,
+} from '../../../test/fixtures/gcp/fake-api.js'
 import check from './secret-access.js'
 
 const S = 'expanso-pipeline-credentials'
@@ -50,6 +58,7 @@ describe('gcp.secret-access', () => {
     expect(r.remedies[0]?.commands).toEqual([
       'gcloud services enable secretmanager.googleapis.com --project my-project',
     ])
+    expect(remedyIds(r)).toEqual(['gcp.enable-api'])
   })
 
   it('not-found', async () => {
@@ -60,6 +69,7 @@ describe('gcp.secret-access', () => {
     })
     expect(findingKeys(r)).toEqual(['not-found'])
     expect(r.summary).toBe(`${S} not found in project my-project, or it has no versions`)
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'gcp.set-project'])
   })
 
   it('version-disabled: latest points at a DISABLED version', async () => {
@@ -73,6 +83,7 @@ describe('gcp.secret-access', () => {
     expect(r.remedies[0]?.commands).toContain(
       `gcloud secrets versions enable 4 --secret ${S} --project my-project`,
     )
+    expect(remedyIds(r)).toEqual(['gcp.enable-version'])
   })
 
   it('version-destroyed: only a new version helps', async () => {
@@ -83,6 +94,7 @@ describe('gcp.secret-access', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['version-destroyed'])
+    expect(remedyIds(r)).toEqual(['gcp.enable-version'])
   })
 
   it('unauthenticated', async () => {
@@ -90,23 +102,45 @@ describe('gcp.secret-access', () => {
       [S]: gerr('unauthenticated', 'Request had invalid authentication credentials.', { status: 401 }),
     })
     expect(findingKeys(r)).toEqual(['unauthenticated'])
+    expect(remedyIds(r)).toEqual(['gcp.configure-adc'])
   })
 
   it('unreachable: the endpoint does not answer', async () => {
-    const r = await run({ [S]: gerr('timeout', 'gcp secretmanager at https://x: no answer within 5000 ms') })
+    const r = await run({ [S]: gfault('no-answer', undefined, undefined, 'timeout', 4000) })
     expect(findingKeys(r)).toEqual(['unreachable'])
     expect(r.status).toBe('fail')
+    expect(r.summary).toBe(
+      'Secret Manager AccessSecretVersion: no answer from secretmanager.googleapis.com:443 within 4s (timeout)',
+    )
+    expect(remedyIds(r)).toEqual(['gcp.network-reach', 'latency.retry-backoff'])
+  })
+
+  it('unreachable: a proxy answers 502 with an HTML page — never a pass, named with status and content type', async () => {
+    const r = await run({ [S]: notTheService(502, 'text/html') })
+    expect(r.status).toBe('fail')
+    expect(findingKeys(r)).toEqual(['unreachable'])
+    expect(r.summary).toBe(
+      'Secret Manager AccessSecretVersion: secretmanager.googleapis.com:443 answered HTTP 502 (text/html), not Google Secret Manager',
+    )
+    expect(remedyIds(r)).toEqual(['gcp.network-reach', 'latency.retry-backoff'])
+  })
+
+  it('a kind without a network fault is not reported as unreachable', async () => {
+    const r = await run({ [S]: gerr('timeout', 'library timed out') })
+    expect(r.status).toBe('error')
   })
 
   it('no-project', async () => {
     const r = await run({ [S]: gerr('invalid', 'no project', { reason: 'no-project' }) })
     expect(findingKeys(r)).toEqual(['no-project'])
+    expect(remedyIds(r)).toEqual(['gcp.set-project'])
   })
 
   it('throttled is a warning, not a verdict', async () => {
     const r = await run({ [S]: gerr('throttled', 'Quota exceeded', { status: 429 }) })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['throttled'])
+    expect(remedyIds(r)).toEqual(['latency.cache-locally', 'latency.retry-backoff'])
   })
 
   it('reports several secrets with different failures, worst first', async () => {

@@ -1,6 +1,6 @@
 import { defineCheck, found, pass, skip, type Item, type Outcome } from '../define.js'
-import { isProviderError, type ProviderError } from '../../core/provider.js'
-import type { GcpSecretRef } from '../../providers/gcp/provider.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import type { GcpSecretRef } from '../../providers/gcp/api.js'
 
 type Key =
   | 'permission-denied'
@@ -12,8 +12,6 @@ type Key =
   | 'unreachable'
   | 'no-project'
   | 'throttled'
-
-const NETWORK = new Set(['unreachable', 'refused', 'dns', 'timeout', 'tls'])
 
 interface Failure {
   readonly name: string
@@ -83,7 +81,7 @@ export default defineCheck({
       status: 'fail',
       severity: 'critical',
       symptom: 'slow-startup',
-      message: 'Secret Manager endpoint {{endpoint}} unreachable: {{message}}',
+      message: '{{message}}',
       remedies: ['gcp.network-reach', 'latency.retry-backoff'],
     },
     'no-project': {
@@ -132,12 +130,14 @@ export default defineCheck({
       fs.map((f) => ({ name: f.name, detail: f.error.message }))
     const projectOf = (fs: readonly Failure[]) => fs[0]?.ref?.project ?? creds.project ?? 'PROJECT_ID'
 
-    const network = take((f) => NETWORK.has(f.error.kind))
+    // Refused, no answer, TLS, a reset, an answer that is not Secret Manager, a redirect: this check reaches
+    // the endpoint, so every fault on the way is its finding, in the core classifier's words.
+    const network = take((f) => isNetworkFault(f.error))
     if (network.length)
       outcomes.push(
         found(
           'unreachable',
-          { endpoint: gcp.endpoint, message: network[0]!.error.message },
+          { message: network[0]!.error.message },
           {
             items: items(network),
             commands: {

@@ -32,6 +32,7 @@ describe('gcp.secret-keys', () => {
     expect(r.remedies[0]?.commands).toEqual([
       `gcloud secrets versions access 2 --secret ${S} --project my-project | jq -r 'keys[]'`,
     ])
+    expect(remedyIds(r)).toEqual(['gcp.fix-payload', 'auth.confirm-secret-paths'])
   })
 
   it('missing-keys: names the keys jq would render as null', async () => {
@@ -47,5 +48,15 @@ describe('gcp.secret-keys', () => {
     })
     expect(findingKeys(r)).toEqual(['empty-values'])
     expect(r.summary).toContain('kafka_password (null), api_token (empty)')
+    expect(remedyIds(r)).toEqual(['gcp.fix-payload'])
+  })
+
+  it("empty-values: a template's <no value> is no credential either", async () => {
+    const r = await run({
+      [S]: jsonPayload({ kafka_username: 'set', kafka_password: 'no-value', api_token: 'set' }),
+    })
+    expect(findingKeys(r)).toEqual(['empty-values'])
+    expect(r.summary).toContain('kafka_password (no-value)')
+    expect(remedyIds(r)).toEqual(['gcp.fix-payload'])
   })
 })

@@ -2,6 +2,9 @@ import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 
 type Key = 'not-json' | 'missing-keys' | 'empty-values'
 
+/** What jq renders as an empty or wrong credential: "", "null", or a template's "<no value>". */
+const EMPTY = new Set<string | undefined>(['empty', 'null', 'no-value'])
+
 export default defineCheck({
   id: 'gcp.secret-keys',
   title: 'Every secret payload is a JSON object with every expected key set',
@@ -66,7 +69,7 @@ export default defineCheck({
       }
       const keys = info.keys
       const missing = s.keys.filter((k) => !(k in keys))
-      const empty = s.keys.filter((k) => keys[k] === 'empty' || keys[k] === 'null')
+      const empty = s.keys.filter((k) => EMPTY.has(keys[k]))
       const present = `keys present: ${Object.keys(keys).join(', ') || '(none)'}`
       if (missing.length)
         outcomes.push(

@@ -260,6 +260,18 @@ export const gcpScenarios: Scenario[] = [
     exitCode: 0,
   }),
   gcpScenario({
+    name: 'gcp-token-endpoint-html',
+    description:
+      "an egress proxy answers the key's token endpoint with its sign-in page (HTTP 200, text/html) instead of a token",
+    auth: { fault: { kind: 'html', status: 200 }, faultWhen: (_method, path) => path === '/token' },
+    expect: {
+      ...HEALTHY_EXPECT,
+      'gcp.credentials': { status: 'fail', finding: 'unreachable', remedies: ['gcp.network-reach'] },
+      ...CREDENTIALS_FAILED,
+    },
+    exitCode: 1,
+  }),
+  gcpScenario({
     name: 'gcp-unreachable',
     description: 'the Secret Manager endpoint accepts connections and never answers (a black-holed egress)',
     api: { blackHole: true },
