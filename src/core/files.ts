@@ -20,6 +20,8 @@ export const INPUT_CAPS = {
   'secret file': 1 << 20,
   'mount table': 4 << 20,
   'process cmdline': 64 << 10,
+  /** A one-line fact the kernel publishes (/sys/class/dmi/id/product_name). */
+  'system file': 4 << 10,
 } as const
 
 export type InputKind = keyof typeof INPUT_CAPS

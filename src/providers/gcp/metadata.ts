@@ -34,7 +34,7 @@ export async function metadataMayExist(env: NodeJS.ProcessEnv): Promise<boolean>
   if (mode === 'none') return false
   if (mode === 'assume-present' || mode === 'ping-only') return true
   // A sysfs attribute is one short line: the smallest cap of the file reader fits it.
-  const product = await readOptionalInput(DMI_PRODUCT, 'pid file').catch(() => undefined)
+  const product = await readOptionalInput(DMI_PRODUCT, 'system file').catch(() => undefined)
   const onGoogle = /Google/.test(product ?? '')
   if (mode === 'bios-only') return onGoogle
   // Off Google Cloud with no override there is nothing to ping: skipping it saves every other user a timeout.
