@@ -50,9 +50,11 @@ describe('architecture', () => {
   it("a check imports its own provider's folder only", () => {
     // The Vault agent's HCL sits on the node: the node checks read its sinks and templates through the
     // Vault model (a pure parser), never through the Vault API.
+    // Every check is handed the node's API too (the shared node facts), so its types are everyone's.
     const allowed = (provider: string, to: string) =>
       to.startsWith(`providers/${provider}/`) ||
       to === 'providers/index.ts' ||
+      to === 'providers/node/api.ts' ||
       (provider === 'node' && to === 'providers/vault/agent-config.ts')
     const bad: string[] = []
     for (const [from, tos] of graph) {
