@@ -105,6 +105,9 @@ export const azureRemedies = defineRemedies({
       'ForbiddenByFirewall / ForbiddenByConnection: the vault accepts only listed networks or only its private',
       'endpoint. Add the egress address or subnet (az keyvault network-rule add), or make the vault name resolve',
       'to the private endpoint (link the privatelink.vaultcore.azure.net zone to the VNet), then re-run.',
+      "When something else answers in the vault's place (a proxy's HTML page, a 502, a redirect to another host),",
+      'the node sends Key Vault traffic elsewhere: exempt *.vault.azure.net from the proxy (NO_PROXY) or fix the',
+      'name resolution of the vault.',
     ].join('\n'),
   },
   'azure.enable-secret': {

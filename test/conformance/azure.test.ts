@@ -1,8 +1,8 @@
 // Simulator fidelity: Microsoft's own Python SDK (Debian's python3-azure + python3-msal) — a client nobody
 // here wrote — authenticates against the sandbox Entra with a federated assertion and reads the sandbox
 // Key Vault through its 401 challenge, and sees the same 404/403 codes our checks classify.
-import { execFile, execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -12,6 +12,8 @@ import {
   startAzureSimulator,
   type AzureSimulator,
 } from '../../src/sandbox/azure.js'
+import { edgeIdentity } from '../fixtures/azure/sandbox.js'
+import { hasPythonModules } from '../helpers/tools.js'
 
 const PYTHON = '/usr/bin/python3'
 const SCRIPT = resolve(import.meta.dirname, '../fixtures/azure/conformance_client.py')
@@ -20,31 +22,15 @@ const CLIENT = '5e7c1d2a-4b1f-4d3e-9a7c-3c0de11ec11e'
 const OBJECT = '9a1b2c3d-7e6f-4a5b-8c9d-0e1f2a3b4c5d'
 const ISSUER = 'https://oidc.prod-aks.azure.com/conformance/'
 
-const hasSdk = (() => {
-  if (!existsSync(PYTHON)) return false
-  try {
-    // Probed at collection time: the suite is skipped, not failed, where the package is absent.
-    execFileSync(PYTHON, ['-c', 'import azure.keyvault.secrets, azure.identity, msal'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+// Locally a missing SDK skips the suite; in CI (EDGE_SECRETS_REQUIRE_TOOLS=1) it fails it.
+const hasSdk = hasPythonModules('azure.keyvault.secrets', 'azure.identity', 'msal')
 
 describe.skipIf(!hasSdk)('azure simulator vs the Python Azure SDK (python3-azure)', () => {
   let sim: AzureSimulator
   const dir = mkdtempSync(join(tmpdir(), 'edge-secrets-azure-conf-'))
   beforeAll(async () => {
     sim = await startAzureSimulator({
-      identities: [
-        {
-          clientId: CLIENT,
-          objectId: OBJECT,
-          federatedCredentials: [
-            { issuer: ISSUER, subject: 'system:serviceaccount:expanso-system:expanso-edge' },
-          ],
-        },
-      ],
+      identities: [edgeIdentity(CLIENT, OBJECT, ISSUER)],
       grants: [{ objectId: OBJECT, secrets: ['kafka-username', 'missing-one', 'disabled-one'] }],
       secrets: {
         'kafka-username': { value: CANARY, expiresOn: new Date('2027-06-01T00:00:00Z') },
@@ -55,7 +41,7 @@ describe.skipIf(!hasSdk)('azure simulator vs the Python Azure SDK (python3-azure
     writeFileSync(join(dir, 'ca.pem'), sim.ca.certPem)
     writeFileSync(
       join(dir, 'token'),
-      projectedServiceAccountToken({
+      await projectedServiceAccountToken({
         issuer: ISSUER,
         namespace: 'expanso-system',
         serviceAccount: 'expanso-edge',
@@ -98,6 +84,11 @@ describe.skipIf(!hasSdk)('azure simulator vs the Python Azure SDK (python3-azure
       expires: '2027-06-01T00:00:00+00:00',
       value_matches: true,
       vault_url: 'https://expanso-secrets.vault.azure.net',
+    })
+    expect(steps['identity-get']).toEqual({
+      step: 'identity-get',
+      name: 'kafka-username',
+      value_matches: true,
     })
     expect(steps['missing-one']).toMatchObject({ status: 404, code: 'SecretNotFound' })
     expect(steps['denied-one']).toMatchObject({ status: 403, code: 'Forbidden', inner: 'ForbiddenByRbac' })

@@ -1,6 +1,7 @@
 // The real @azure/identity and @azure/keyvault-secrets clients against the loopback simulator: the
 // workload-identity token flow through AZURE_AUTHORITY_HOST, the Key Vault 401 challenge, and every error
 // body the checks classify. Nothing here may reach anything but 127.0.0.1 (the network guard fails the run).
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,12 +10,15 @@ import { defaultConfig } from '../../src/app/config.js'
 import { isProviderError, type ProviderError } from '../../src/core/provider.js'
 import { RunRecorder } from '../../src/core/recorder.js'
 import { redact } from '../../src/core/redact.js'
-import { createAzureApi, credentialPlan } from '../../src/providers/azure/provider.js'
+import { credentialPlan } from '../../src/providers/azure/plan.js'
+import { createAzureApi } from '../../src/providers/azure/provider.js'
+import { closedPort } from '../../src/sandbox/server.js'
 import {
   projectedServiceAccountToken,
   startAzureSimulator,
   type AzureSimulator,
 } from '../../src/sandbox/azure.js'
+import { edgeIdentity, warmAzureSdks } from '../fixtures/azure/sandbox.js'
 
 const CANARY = 'canary-azure-kv-7f3a9c'
 const ISSUER = 'https://oidc.prod-aks.azure.com/1111-2222/'
@@ -26,10 +30,10 @@ let sim: AzureSimulator
 const caFile = join(dir, 'ca.pem')
 const tokenFile = join(dir, 'azure-identity-token')
 
-function writeToken(opts: Partial<Parameters<typeof projectedServiceAccountToken>[0]> = {}) {
+async function writeToken(opts: Partial<Parameters<typeof projectedServiceAccountToken>[0]> = {}) {
   writeFileSync(
     tokenFile,
-    projectedServiceAccountToken({
+    await projectedServiceAccountToken({
       issuer: ISSUER,
       namespace: 'expanso-system',
       serviceAccount: 'expanso-edge',
@@ -73,16 +77,9 @@ async function rejection(p: Promise<unknown>): Promise<ProviderError> {
 }
 
 beforeAll(async () => {
+  await warmAzureSdks()
   sim = await startAzureSimulator({
-    identities: [
-      {
-        clientId: CLIENT,
-        objectId: OBJECT,
-        federatedCredentials: [
-          { issuer: ISSUER, subject: 'system:serviceaccount:expanso-system:expanso-edge' },
-        ],
-      },
-    ],
+    identities: [edgeIdentity(CLIENT, OBJECT, ISSUER)],
     grants: [{ objectId: OBJECT }],
     secrets: {
       'kafka-username': { value: CANARY, expiresOn: new Date(Date.now() + 90 * 86_400_000) },
@@ -94,8 +91,8 @@ beforeAll(async () => {
   writeFileSync(caFile, sim.ca.certPem)
 })
 afterAll(async () => sim.close())
-afterEach(() => {
-  writeToken()
+afterEach(async () => {
+  await writeToken()
   sim.state.permissionModel = 'rbac'
   sim.state.grants = [{ objectId: OBJECT }]
   sim.state.firewallClientAddress = undefined
@@ -118,7 +115,10 @@ describe('azure provider against the simulator', () => {
       missing: ['AZURE_FEDERATED_TOKEN_FILE'],
     })
     expect(
-      credentialPlan(api({ AZURE_CLIENT_SECRET: 'x', AZURE_FEDERATED_TOKEN_FILE: undefined }).session),
+      credentialPlan(
+        api({ AZURE_CLIENT_SECRET: 'x', AZURE_FEDERATED_TOKEN_FILE: undefined }).session.config.azure,
+        { AZURE_CLIENT_SECRET: 'x' },
+      ),
     ).toMatchObject({
       source: 'client-secret',
     })
@@ -156,7 +156,7 @@ describe('azure provider against the simulator', () => {
     expect(JSON.stringify(s)).not.toContain(CANARY)
     expect(redact(`leak ${CANARY}`)).not.toContain(CANARY)
     const json = await a.secret('api-token')
-    expect(json.jsonKeys).toEqual(['token'])
+    expect(json.keys).toEqual({ token: 'set' })
     expect(redact(`${CANARY}-json`)).not.toContain(CANARY)
     expect((await a.secret('empty')).value).toBe('empty')
     expect(a.vaultName()).toBe('expanso-secrets')
@@ -195,17 +195,17 @@ describe('azure provider against the simulator', () => {
   })
 
   it('names the AADSTS code of a federated credential mismatch and of an expired assertion', async () => {
-    writeToken({ serviceAccount: 'default' })
+    await writeToken({ serviceAccount: 'default' })
     const mismatch = await rejection(api().api.token())
     expect(mismatch.kind).toBe('unauthenticated')
     expect(mismatch.facts.aadsts).toBe('AADSTS70021')
     expect(mismatch.message).toContain("Assertion Subject: 'system:serviceaccount:expanso-system:default'")
     expect(mismatch.message).not.toContain('Trace ID')
 
-    writeToken({ issuer: 'https://elsewhere.example/' })
+    await writeToken({ issuer: 'https://elsewhere.example/' })
     expect((await rejection(api().api.token())).facts.aadsts).toBe('AADSTS700211')
 
-    writeToken({ issuedAt: new Date(Date.now() - 2 * 3600_000) })
+    await writeToken({ issuedAt: new Date(Date.now() - 2 * 3600_000) })
     expect((await rejection(api().api.token())).facts.aadsts).toBe('AADSTS700024')
 
     expect((await rejection(api({ AZURE_CLIENT_ID: 'not-a-client' }).api.token())).facts.aadsts).toBe(
@@ -270,6 +270,44 @@ describe('azure provider against the simulator', () => {
     expect(await viaSecret.api.token()).toMatchObject({ source: 'client-secret', objectId: OBJECT })
     const wrong = api({ AZURE_FEDERATED_TOKEN_FILE: undefined, AZURE_CLIENT_SECRET: 'not-the-secret' })
     expect((await rejection(wrong.api.token())).facts.aadsts).toBe('AADSTS7000215')
+  })
+
+  it('refuses a token file that is not a regular file, and an azure.caCert that holds no certificate', async () => {
+    const fifo = join(dir, 'token-fifo')
+    execFileSync('mkfifo', [fifo])
+    const info = await api({ AZURE_FEDERATED_TOKEN_FILE: fifo }).api.federatedToken()
+    expect(info).toEqual({ path: fifo, error: 'is a FIFO (named pipe), not a regular file: not read' })
+
+    const junk = join(dir, 'junk.pem')
+    writeFileSync(junk, 'not a certificate\n')
+    const bad = await rejection(api({}, { caCert: junk }).api.token())
+    expect(bad).toMatchObject({ kind: 'invalid', facts: { caCert: junk } })
+    expect(bad.message).toBe(`azure.caCert: ${junk} holds no PEM certificate`)
+  })
+
+  it('a managed identity whose endpoint refuses is no credential, reached over plain HTTP', async () => {
+    // The identity library reads the App Service variables from the process, not from the doctor's session.
+    const port = await closedPort()
+    process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${port}/msi/token`
+    process.env.IDENTITY_HEADER = 'sandbox-header'
+    try {
+      const mi = api({
+        AZURE_FEDERATED_TOKEN_FILE: undefined,
+        AZURE_TENANT_ID: undefined,
+        IDENTITY_ENDPOINT: process.env.IDENTITY_ENDPOINT,
+      })
+      expect(mi.api.credentialPlan()).toMatchObject({ source: 'managed-identity', missing: [] })
+      const e = await rejection(mi.api.token())
+      expect(e.message).not.toMatch(/Protocol "http:" not supported/)
+      // The identity library puts its own retry policy in place of ours: MSAL's network_error is all it says.
+      expect(e).toMatchObject({ kind: 'unauthenticated', facts: { credentialUnavailable: 1 } })
+      expect(e.message).toMatch(
+        new RegExp(`^token from http://127.0.0.1:${port}/msi/token: ManagedIdentityCredential`),
+      )
+    } finally {
+      delete process.env.IDENTITY_ENDPOINT
+      delete process.env.IDENTITY_HEADER
+    }
   })
 
   it('never writes: the log holds GETs and token POSTs only', () => {

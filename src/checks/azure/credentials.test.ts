@@ -44,6 +44,7 @@ describe('azure.credentials', () => {
     })
     expect(findingKeys(r)).toEqual(['token-file-unreadable'])
     expect(r.status).toBe('fail')
+    expect(remedyIds(r)).toEqual(['azure.workload-identity-injection', 'auth.check-sa-annotations'])
   })
 
   it.each(['AADSTS70021', 'AADSTS700211'])(
@@ -51,6 +52,7 @@ describe('azure.credentials', () => {
     async (code) => {
       const r = await run({ token: entra(code, 'No matching federated identity record found') })
       expect(findingKeys(r)).toEqual(['federated-mismatch'])
+      expect(remedyIds(r)).toEqual(['azure.federated-credential', 'auth.check-sa-annotations'])
       expect(r.summary).toContain('subject system:serviceaccount:expanso-system:expanso-edge')
       const fix = r.remedies.find((x) => x.id === 'azure.federated-credential')
       expect(fix?.commands?.join('\n')).toContain(
@@ -72,13 +74,18 @@ describe('azure.credentials', () => {
   })
 
   it('tells an unknown client id, an unknown tenant and a rejected client secret apart', async () => {
-    expect(findingKeys(await run({ token: entra('AADSTS700016') }))).toEqual(['unknown-client'])
-    expect(findingKeys(await run({ token: entra('AADSTS90002') }))).toEqual(['unknown-tenant'])
+    const client = await run({ token: entra('AADSTS700016') })
+    expect(findingKeys(client)).toEqual(['unknown-client'])
+    expect(remedyIds(client)).toEqual(['azure.client-tenant-ids', 'auth.check-sa-annotations'])
+    const tenant = await run({ token: entra('AADSTS90002') })
+    expect(findingKeys(tenant)).toEqual(['unknown-tenant'])
+    expect(remedyIds(tenant)).toEqual(['azure.client-tenant-ids'])
     const secret = await run({
       plan: { source: 'client-secret', tokenFile: undefined },
       token: entra('AADSTS7000215'),
     })
     expect(findingKeys(secret)).toEqual(['client-secret-rejected'])
+    expect(remedyIds(secret)).toEqual(['azure.client-secret', 'bp.short-lived-credentials'])
     expect(secret.remedies.find((x) => x.id === 'azure.client-secret')?.commands).toEqual([
       `az ad app credential list --id ${CLIENT_ID} -o table`,
     ])
@@ -88,6 +95,7 @@ describe('azure.credentials', () => {
     const r = await run({ token: entra('AADSTS7000112', 'Application is disabled.') })
     expect(findingKeys(r)).toEqual(['rejected'])
     expect(r.summary).toContain('AADSTS7000112: Application is disabled.')
+    expect(remedyIds(r)).toEqual(['auth.verify-iam', 'auth.review-audit-logs'])
   })
 
   it('reports no credential when managed identity is unavailable', async () => {
@@ -99,24 +107,87 @@ describe('azure.credentials', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['no-credential'])
+    expect(remedyIds(r)).toEqual(['azure.workload-identity-injection', 'auth.check-sa-annotations'])
     const silent = await run({
       plan: { source: 'managed-identity', tokenFile: undefined, missing: [] },
       federated: undefined,
-      token: azureError('timeout', 'token from https://login.microsoftonline.com: no answer within 4700ms'),
+      token: azureError(
+        'timeout',
+        'token from https://login.microsoftonline.com: no answer from login.microsoftonline.com:443 within 3.8s (timeout)',
+        {},
+        'no-answer',
+      ),
     })
     expect(findingKeys(silent)).toEqual(['no-credential'])
   })
 
   it('fails as unreachable or TLS when the authority cannot be reached', async () => {
+    const hole = await run({
+      token: azureError(
+        'timeout',
+        'token from https://login.microsoftonline.com: no answer from login.microsoftonline.com:443 within 3.8s (timeout)',
+        {},
+        'no-answer',
+      ),
+    })
+    expect(findingKeys(hole)).toEqual(['unreachable'])
+    expect(hole.summary).toBe(
+      'cannot reach the Entra authority https://login.microsoftonline.com: no answer from login.microsoftonline.com:443 within 3.8s (timeout)',
+    )
+    expect(remedyIds(hole)).toEqual(['azure.authority-reach'])
     expect(
-      findingKeys(await run({ token: azureError('timeout', 'no answer before the time limit') })),
+      findingKeys(
+        await run({
+          token: azureError('refused', 'connect ECONNREFUSED', {}, 'refused'),
+        }),
+      ),
     ).toEqual(['unreachable'])
-    expect(findingKeys(await run({ token: azureError('refused', 'connect ECONNREFUSED') }))).toEqual([
-      'unreachable',
-    ])
-    const tls = await run({ token: azureError('tls', 'self-signed certificate in certificate chain') })
+    const tls = await run({
+      token: azureError('tls', 'self-signed certificate in certificate chain', {}, 'tls-untrusted'),
+    })
     expect(findingKeys(tls)).toEqual(['tls'])
     expect(remedyIds(tls)).toEqual(['azure.trust-ca', 'azure.authority-reach'])
+    const ca = await run({
+      token: azureError('invalid', 'azure.caCert: /etc/ssl/proxy.pem holds no PEM certificate', {
+        caCert: '/etc/ssl/proxy.pem',
+      }),
+    })
+    expect(ca.summary).toBe(
+      'TLS to the Entra authority https://login.microsoftonline.com failed: azure.caCert: /etc/ssl/proxy.pem holds no PEM certificate',
+    )
+  })
+
+  it('fails as unreachable when something else answers for Entra, or Entra answers with a server error', async () => {
+    const page = await run({
+      token: azureError(
+        'unavailable',
+        'token from https://login.microsoftonline.com: login.microsoftonline.com:443 answered HTTP 502 (text/html), not Microsoft Entra',
+        { status: 502, contentType: 'text/html' },
+        'not-the-service',
+      ),
+    })
+    expect([page.status, ...findingKeys(page)]).toEqual(['fail', 'unreachable'])
+    expect(page.summary).toContain('answered HTTP 502 (text/html), not Microsoft Entra')
+    expect(remedyIds(page)).toEqual(['azure.authority-reach'])
+    const down = await run({
+      token: azureError('unavailable', 'token from x: HTTP 503 temporarily_unavailable'),
+    })
+    expect(findingKeys(down)).toEqual(['unreachable'])
+  })
+
+  it('fails as throttled when Entra answers 429, naming Retry-After', async () => {
+    const r = await run({
+      token: azureError(
+        'throttled',
+        'token from https://login.microsoftonline.com: HTTP 429 (Retry-After 7)',
+        { status: 429, retryAfter: '7' },
+      ),
+    })
+    expect([r.status, ...findingKeys(r)]).toEqual(['fail', 'throttled'])
+    expect(r.summary).toBe(
+      'Entra throttled the token request to https://login.microsoftonline.com: HTTP 429 (Retry-After 7)',
+    )
+    expect(remedyIds(r)).toEqual(['latency.retry-backoff', 'latency.cache-locally'])
   })
 
   it('leaves an unclassified provider error to the runner (error, not a guess)', async () => {

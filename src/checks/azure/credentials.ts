@@ -1,10 +1,102 @@
-import { defineCheck, found, pass } from '../define.js'
-import { isProviderError } from '../../core/provider.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
+import type { FindingSpec } from '../../core/check.js'
+import type { FederatedTokenInfo } from '../../providers/azure/api.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import { AADSTS, WORKLOAD_IDENTITY_VARS, withoutCall } from '../../providers/azure/model.js'
 
-const FEDERATED_MISMATCH = new Set(['AADSTS70021', 'AADSTS700211', 'AADSTS700212', 'AADSTS700213'])
-const UNKNOWN_TENANT = new Set(['AADSTS90002', 'AADSTS900023', 'AADSTS90013'])
-const BAD_CLIENT_SECRET = new Set(['AADSTS7000215', 'AADSTS7000222'])
-const NETWORK = new Set(['refused', 'dns', 'timeout', 'unreachable'])
+type Key = keyof typeof findings
+type Vars = { clientId: string; tenantId: string; authority: string; source: string }
+
+/** The way to Entra failed (or Entra itself did): the reaching check's finding, not the runner's error. */
+const unreachable = (e: ProviderError) => isNetworkFault(e) || e.kind === 'unavailable'
+
+const findings = {
+  'wi-env-incomplete': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'workload identity is half set up: {{missing}} not set (set: {{present}})',
+    remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
+  },
+  'token-file-unreadable': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'the federated token file {{path}} (AZURE_FEDERATED_TOKEN_FILE) cannot be used: {{error}}',
+    remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
+  },
+  'federated-mismatch': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message:
+      'no federated credential of client {{clientId}} matches the projected token ({{aadsts}}): issuer {{issuer}}, subject {{subject}}',
+    remedies: ['azure.federated-credential', 'auth.check-sa-annotations'],
+  },
+  'assertion-expired': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message:
+      'Entra refused the projected service-account token as outside its valid time ({{aadsts}}){{expiry}}',
+    remedies: ['azure.refresh-federated-token', 'refresh.verify-restarts'],
+  },
+  'unknown-client': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message:
+      'client id {{clientId}} is no application or managed identity in tenant {{tenantId}} ({{aadsts}})',
+    remedies: ['azure.client-tenant-ids', 'auth.check-sa-annotations'],
+  },
+  'unknown-tenant': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'tenant {{tenantId}} is unknown to {{authority}} ({{aadsts}})',
+    remedies: ['azure.client-tenant-ids'],
+  },
+  'client-secret-rejected': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'Entra rejected AZURE_CLIENT_SECRET of client {{clientId}} ({{aadsts}})',
+    remedies: ['azure.client-secret', 'bp.short-lived-credentials'],
+  },
+  rejected: {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'Entra refused a token to client {{clientId}}: {{reason}}',
+    remedies: ['auth.verify-iam', 'auth.review-audit-logs'],
+  },
+  'no-credential': {
+    status: 'fail',
+    severity: 'critical',
+    symptom: 'permission-denied',
+    message: 'no Azure credential is available ({{source}}): {{reason}}',
+    remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
+  },
+  throttled: {
+    status: 'fail',
+    severity: 'high',
+    symptom: 'slow-startup',
+    message: 'Entra throttled the token request to {{authority}}: {{reason}}',
+    remedies: ['latency.retry-backoff', 'latency.cache-locally'],
+  },
+  unreachable: {
+    status: 'fail',
+    severity: 'critical',
+    message: 'cannot reach the Entra authority {{authority}}: {{reason}}',
+    remedies: ['azure.authority-reach'],
+  },
+  tls: {
+    status: 'fail',
+    severity: 'critical',
+    message: 'TLS to the Entra authority {{authority}} failed: {{reason}}',
+    remedies: ['azure.trust-ca', 'azure.authority-reach'],
+  },
+} satisfies Record<string, FindingSpec>
 
 export default defineCheck({
   id: 'azure.credentials',
@@ -18,92 +110,11 @@ export default defineCheck({
   provider: 'azure',
   category: 'auth',
   network: true,
-  findings: {
-    'wi-env-incomplete': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'workload identity is half set up: {{missing}} not set (set: {{present}})',
-      remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
-    },
-    'token-file-unreadable': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'the federated token file {{path}} (AZURE_FEDERATED_TOKEN_FILE) cannot be used: {{error}}',
-      remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
-    },
-    'federated-mismatch': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message:
-        'no federated credential of client {{clientId}} matches the projected token ({{aadsts}}): issuer {{issuer}}, subject {{subject}}',
-      remedies: ['azure.federated-credential', 'auth.check-sa-annotations'],
-    },
-    'assertion-expired': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message:
-        'Entra refused the projected service-account token as outside its valid time ({{aadsts}}){{expiry}}',
-      remedies: ['azure.refresh-federated-token', 'refresh.verify-restarts'],
-    },
-    'unknown-client': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message:
-        'client id {{clientId}} is no application or managed identity in tenant {{tenantId}} ({{aadsts}})',
-      remedies: ['azure.client-tenant-ids', 'auth.check-sa-annotations'],
-    },
-    'unknown-tenant': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'tenant {{tenantId}} is unknown to {{authority}} ({{aadsts}})',
-      remedies: ['azure.client-tenant-ids'],
-    },
-    'client-secret-rejected': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'Entra rejected AZURE_CLIENT_SECRET of client {{clientId}} ({{aadsts}})',
-      remedies: ['azure.client-secret', 'bp.short-lived-credentials'],
-    },
-    rejected: {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'Entra refused a token to client {{clientId}}: {{reason}}',
-      remedies: ['auth.verify-iam', 'auth.review-audit-logs'],
-    },
-    'no-credential': {
-      status: 'fail',
-      severity: 'critical',
-      symptom: 'permission-denied',
-      message: 'no Azure credential is available ({{source}}): {{reason}}',
-      remedies: ['azure.workload-identity-injection', 'auth.check-sa-annotations'],
-    },
-    unreachable: {
-      status: 'fail',
-      severity: 'critical',
-      message: 'cannot reach the Entra authority {{authority}}: {{reason}}',
-      remedies: ['azure.authority-reach'],
-    },
-    tls: {
-      status: 'fail',
-      severity: 'critical',
-      message: 'TLS to the Entra authority {{authority}} failed: {{reason}}',
-      remedies: ['azure.trust-ca', 'azure.authority-reach'],
-    },
-  },
+  findings,
   async run({ azure, recorder }) {
     const plan = azure.credentialPlan()
     if (plan.missing.length > 0) {
-      const present = ['AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE'].filter(
-        (v) => !plan.missing.includes(v),
-      )
+      const present = WORKLOAD_IDENTITY_VARS.filter((v) => !plan.missing.includes(v))
       return found('wi-env-incomplete', {
         missing: plan.missing.join(', '),
         present: present.join(', ') || 'none',
@@ -117,7 +128,7 @@ export default defineCheck({
             (fed.expiresAt ? `, expires ${fed.expiresAt.toISOString()}` : ''),
         ]
       : []
-    const vars = {
+    const vars: Vars = {
       clientId: plan.clientId ?? '(none)',
       tenantId: plan.tenantId ?? '(none)',
       authority: plan.authorityHost,
@@ -128,76 +139,19 @@ export default defineCheck({
       t = await azure.token()
     } catch (e) {
       if (!isProviderError(e)) throw e
-      const aadsts = typeof e.facts.aadsts === 'string' ? e.facts.aadsts : undefined
       const details = [...fedDetails, e.message]
-      if (aadsts && FEDERATED_MISMATCH.has(aadsts)) {
-        const issuer = fed?.issuer ?? '?'
-        const subject = fed?.subject ?? '?'
-        const find = `az identity list --query "[?clientId=='${vars.clientId}'].{name:name, resourceGroup:resourceGroup}" -o table`
-        return found(
-          'federated-mismatch',
-          { ...vars, aadsts, issuer, subject },
-          {
-            details,
-            commands: {
-              'azure.federated-credential': [
-                find,
-                `az identity federated-credential list --identity-name <identity-name> --resource-group <resource-group> -o table`,
-                `az identity federated-credential create --name edge-secrets --identity-name <identity-name> --resource-group <resource-group> --issuer "${issuer}" --subject "${subject}" --audience api://AzureADTokenExchange`,
-              ],
-            },
-          },
-        )
-      }
-      if (aadsts === 'AADSTS700024') {
-        const expiry = fed?.expiresAt
-          ? `: the token in ${fed.path} expired ${fed.expiresAt.toISOString()}`
-          : ''
-        return found('assertion-expired', { ...vars, aadsts, expiry }, { details })
-      }
-      if (aadsts === 'AADSTS700016') {
-        return found(
-          'unknown-client',
-          { ...vars, aadsts },
-          {
-            details,
-            commands: {
-              'azure.client-tenant-ids': [
-                `az identity list --query "[].{name:name, clientId:clientId, tenantId:tenantId}" -o table`,
-                `kubectl get serviceaccount -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.metadata.annotations.azure\\.workload\\.identity/client-id}{"\\n"}{end}'`,
-              ],
-            },
-          },
-        )
-      }
-      if (aadsts && UNKNOWN_TENANT.has(aadsts)) {
-        return found(
-          'unknown-tenant',
-          { ...vars, aadsts },
-          { details, commands: { 'azure.client-tenant-ids': ['az account show --query tenantId -o tsv'] } },
-        )
-      }
-      if (aadsts && BAD_CLIENT_SECRET.has(aadsts)) {
-        return found(
-          'client-secret-rejected',
-          { ...vars, aadsts },
-          {
-            details,
-            commands: { 'azure.client-secret': [`az ad app credential list --id ${vars.clientId} -o table`] },
-          },
-        )
-      }
-      if (aadsts)
-        return found('rejected', { ...vars, reason: e.message.replace(/^[^:]*:\s*/, '') }, { details })
+      const aadsts = typeof e.facts.aadsts === 'string' ? e.facts.aadsts : undefined
+      if (aadsts) return entraRefusal(aadsts, e, vars, fed, details)
+      const reason = withoutCall(e.message)
       // Managed identity talks to the node's identity endpoint (IMDS), not to Entra: silence there means
       // this machine has no managed identity, which is not an Entra outage.
-      if (plan.source === 'managed-identity' && (NETWORK.has(e.kind) || e.facts.credentialUnavailable)) {
-        return found('no-credential', { ...vars, reason: e.message }, { details })
-      }
-      if (e.kind === 'tls') return found('tls', { ...vars, reason: e.message }, { details })
-      if (NETWORK.has(e.kind)) return found('unreachable', { ...vars, reason: e.message }, { details })
-      if (e.facts.credentialUnavailable)
-        return found('no-credential', { ...vars, reason: e.message }, { details })
+      if (plan.source === 'managed-identity' && (unreachable(e) || e.facts.credentialUnavailable))
+        return found('no-credential', { ...vars, reason }, { details })
+      if (e.kind === 'throttled') return found('throttled', { ...vars, reason }, { details })
+      // An azure.caCert that cannot be used is a trust problem the operator fixes like an untrusted CA.
+      if (e.kind === 'tls' || e.facts.caCert) return found('tls', { ...vars, reason }, { details })
+      if (unreachable(e)) return found('unreachable', { ...vars, reason }, { details })
+      if (e.facts.credentialUnavailable) return found('no-credential', { ...vars, reason }, { details })
       throw e
     }
     recorder.identity({
@@ -215,3 +169,69 @@ export default defineCheck({
     )
   },
 })
+
+/** Entra refused with an AADSTS code: the setting it points at, with the commands to fix it. */
+function entraRefusal(
+  aadsts: string,
+  e: ProviderError,
+  vars: Vars,
+  fed: FederatedTokenInfo | undefined,
+  details: string[],
+): Outcome<Key> {
+  if (AADSTS.federatedMismatch.has(aadsts)) {
+    const issuer = fed?.issuer ?? '?'
+    const subject = fed?.subject ?? '?'
+    const find = `az identity list --query "[?clientId=='${vars.clientId}'].{name:name, resourceGroup:resourceGroup}" -o table`
+    return found(
+      'federated-mismatch',
+      { ...vars, aadsts, issuer, subject },
+      {
+        details,
+        commands: {
+          'azure.federated-credential': [
+            find,
+            `az identity federated-credential list --identity-name <identity-name> --resource-group <resource-group> -o table`,
+            `az identity federated-credential create --name edge-secrets --identity-name <identity-name> --resource-group <resource-group> --issuer "${issuer}" --subject "${subject}" --audience api://AzureADTokenExchange`,
+          ],
+        },
+      },
+    )
+  }
+  if (AADSTS.assertionExpired.has(aadsts)) {
+    const expiry = fed?.expiresAt ? `: the token in ${fed.path} expired ${fed.expiresAt.toISOString()}` : ''
+    return found('assertion-expired', { ...vars, aadsts, expiry }, { details })
+  }
+  if (AADSTS.unknownClient.has(aadsts)) {
+    return found(
+      'unknown-client',
+      { ...vars, aadsts },
+      {
+        details,
+        commands: {
+          'azure.client-tenant-ids': [
+            `az identity list --query "[].{name:name, clientId:clientId, tenantId:tenantId}" -o table`,
+            `kubectl get serviceaccount -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name} {.metadata.annotations.azure\\.workload\\.identity/client-id}{"\\n"}{end}'`,
+          ],
+        },
+      },
+    )
+  }
+  if (AADSTS.unknownTenant.has(aadsts)) {
+    return found(
+      'unknown-tenant',
+      { ...vars, aadsts },
+      { details, commands: { 'azure.client-tenant-ids': ['az account show --query tenantId -o tsv'] } },
+    )
+  }
+  if (AADSTS.badClientSecret.has(aadsts)) {
+    return found(
+      'client-secret-rejected',
+      { ...vars, aadsts },
+      {
+        details,
+        commands: { 'azure.client-secret': [`az ad app credential list --id ${vars.clientId} -o table`] },
+      },
+    )
+  }
+  return found('rejected', { ...vars, reason: withoutCall(e.message) }, { details })
+}

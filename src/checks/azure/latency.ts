@@ -1,7 +1,20 @@
 import { defineCheck, found, pass, skip } from '../define.js'
-import { formatDuration } from '../../core/duration.js'
-import { isProviderError } from '../../core/provider.js'
-import { percentile } from '../../core/latency.js'
+import {
+  latencyDetails,
+  latencySummaryLine,
+  latencyVars,
+  sampleLatency,
+  SLOW_MESSAGE,
+} from '../../core/latency.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import { withoutCall } from '../../providers/azure/model.js'
+
+/** A read that failed for a reason that passes: throttling, a server error, no answer in time. */
+const transient = (e: unknown): e is ProviderError =>
+  isProviderError(e) && (e.kind === 'throttled' || e.kind === 'unavailable' || isNetworkFault(e))
+
+/** Ends the sampling: one more read of a vault that stopped answering would outlast the check's limit. */
+class Stop extends Error {}
 
 export default defineCheck({
   id: 'azure.latency',
@@ -19,14 +32,14 @@ export default defineCheck({
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'p95 read latency {{p95}} is above {{threshold}} ({{samples}} reads of {{name}}, p50 {{p50}})',
+      message: SLOW_MESSAGE,
       remedies: ['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar'],
     },
     throttled: {
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: '{{failed}} of {{samples}} reads of {{name}} failed: {{reason}}',
+      message: '{{failed}} of {{samples}} calls of {{target}} failed: {{reason}}',
       remedies: ['latency.retry-backoff', 'latency.cache-locally'],
     },
   },
@@ -34,45 +47,35 @@ export default defineCheck({
     const name = config.azure.secrets[0]?.name
     if (!name) return skip('not-applicable', 'no secrets listed under azure.secrets')
     const samples = Math.max(1, config.thresholds.latencySamples)
-    const threshold = config.thresholds.latencyP95Ms
-    const times: number[] = []
-    const failures: string[] = []
-    for (let i = 0; i < samples; i++) {
-      try {
-        times.push(await azure.timeSecretRead(name))
-      } catch (e) {
-        if (
-          !isProviderError(e) ||
-          (e.kind !== 'throttled' && e.kind !== 'unavailable' && e.kind !== 'timeout')
-        )
-          throw e
-        failures.push(e.message)
-      }
+    const target = `GET secrets/${name}`
+    const failures: ProviderError[] = []
+    let sample
+    try {
+      sample = await sampleLatency(samples, async () => {
+        try {
+          return await azure.timeSecretRead(name)
+        } catch (e) {
+          if (!transient(e)) throw e
+          failures.push(e)
+          if (e.kind === 'timeout') throw new Stop()
+          return 0
+        }
+      })
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e
     }
-    const sorted = [...times].sort((a, b) => a - b)
-    const p50 = percentile(sorted, 50)
-    const p95 = percentile(sorted, 95)
-    const details = [
-      `${times.length} timed reads of ${name}: ${sorted.map((t) => formatDuration(t)).join(', ') || 'none'}`,
-    ]
-    if (failures.length > 0) {
-      return found(
-        'throttled',
-        { failed: failures.length, samples, name, reason: failures[0] ?? '' },
-        { details: [...details, ...failures] },
-      )
+    const first = failures[0]
+    if (first || !sample) {
+      const details = [
+        ...failures.map((f) => f.message),
+        ...(sample ? [] : ['sampling stopped at the first read that got no answer']),
+      ]
+      const reason = first ? withoutCall(first.message) : 'no answer'
+      return found('throttled', { failed: failures.length, samples, target, reason }, { details })
     }
-    const vars = {
-      p50: formatDuration(p50),
-      p95: formatDuration(p95),
-      threshold: formatDuration(threshold),
-      samples,
-      name,
-    }
-    if (p95 > threshold) return found('slow', vars, { details })
-    return pass(`p95 ${vars.p95} over ${samples} reads (threshold ${vars.threshold})`, [
-      ...details,
-      `p50 ${vars.p50}`,
-    ])
+    const limit = config.thresholds.latencyP95Ms
+    if (sample.p95 > limit)
+      return found('slow', latencyVars(sample, limit, target), { details: latencyDetails(sample, target) })
+    return pass(latencySummaryLine(sample), latencyDetails(sample, target))
   },
 })

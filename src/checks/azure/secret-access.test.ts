@@ -42,6 +42,7 @@ describe('azure.secret-access', () => {
       },
     })
     expect(findingKeys(r)).toEqual(['denied-rbac'])
+    expect(remedyIds(r)).toEqual(['azure.rbac-secrets-user', 'auth.verify-iam'])
     expect(r.symptom).toBe('permission-denied')
     expect(r.summary).toContain(`denies object ${OBJECT_ID} getSecret on api-token`)
     expect(r.remedies.find((x) => x.id === 'azure.rbac-secrets-user')?.commands).toEqual([
@@ -98,6 +99,7 @@ describe('azure.secret-access', () => {
     })
     expect(findingKeys(r)).toEqual(['denied'])
     expect(r.summary).toContain('(ForbiddenByPolicy)')
+    expect(remedyIds(r)).toEqual(['auth.verify-iam', 'auth.review-audit-logs'])
   })
 
   it('reports the firewall with a network rule for the client address', async () => {
@@ -107,6 +109,7 @@ describe('azure.secret-access', () => {
     })
     const r = await run({ secrets: { 'kafka-username': err, 'api-token': err } })
     expect(findingKeys(r)).toEqual(['network-blocked'])
+    expect(remedyIds(r)).toEqual(['azure.network-access'])
     expect(r.remedies[0]?.commands?.[0]).toBe(
       'az keyvault network-rule add --name expanso-secrets --ip-address 203.0.113.7',
     )
@@ -124,7 +127,7 @@ describe('azure.secret-access', () => {
             },
           ),
           'api-token': { value: 'empty' },
-          'db-creds': { jsonKeys: ['user'] },
+          'db-creds': { keys: { user: 'set' } },
         },
       },
       [
@@ -135,6 +138,11 @@ describe('azure.secret-access', () => {
       ],
     )
     expect(findingKeys(r).sort()).toEqual(['disabled', 'empty-value', 'missing-keys', 'not-found'])
+    expect(remedyIds(r).sort()).toEqual([
+      'auth.confirm-secret-paths',
+      'azure.enable-secret',
+      'refresh.monitor-rotation',
+    ])
     expect(r.remedies.find((x) => x.id === 'azure.enable-secret')?.commands).toEqual([
       'az keyvault secret set-attributes --vault-name expanso-secrets --name kafka-username --enabled true',
     ])
@@ -151,19 +159,79 @@ describe('azure.secret-access', () => {
     expect(r.findings?.[0]?.items).toEqual([{ name: 'a', detail: 'the value is not a JSON object' }])
   })
 
+  it('names expected keys that are present but hold nothing', async () => {
+    const r = await run({ secrets: { a: { keys: { user: 'set', password: 'empty', token: 'null' } } } }, [
+      { name: 'a', keys: ['user', 'password', 'token', 'host'] },
+    ])
+    expect(findingKeys(r)).toEqual(['missing-keys'])
+    expect(r.findings?.[0]?.items).toEqual([
+      { name: 'a', detail: 'missing host; password is empty; token is null' },
+    ])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths'])
+  })
+
   it('reports a token Key Vault rejects, throttling, TLS and an unreachable vault', async () => {
     const one = (e: ReturnType<typeof azureError>) => run({ secrets: { a: e } }, [{ name: 'a' }])
-    expect(
-      findingKeys(await one(azureError('unauthenticated', 'secret a: AKV10032: Invalid issuer.'))),
-    ).toEqual(['token-rejected'])
-    const throttled = await one(azureError('throttled', 'secret a: Throttled'))
+    const rejected = await one(azureError('unauthenticated', 'secret a: AKV10032: Invalid issuer.'))
+    expect(findingKeys(rejected)).toEqual(['token-rejected'])
+    expect(remedyIds(rejected)).toEqual(['azure.client-tenant-ids', 'auth.review-audit-logs'])
+    const throttled = await one(
+      azureError('throttled', 'secret a: HTTP 429 Throttled: Request was not processed (Retry-After 7)', {
+        status: 429,
+        retryAfter: '7',
+      }),
+    )
     expect([throttled.status, ...findingKeys(throttled)]).toEqual(['warn', 'throttled'])
-    expect(
-      findingKeys(await one(azureError('tls', 'secret a: unable to verify the first certificate'))),
-    ).toEqual(['tls'])
-    const down = await one(azureError('timeout', 'secret a: no answer before the time limit'))
+    expect(throttled.summary).toBe(
+      'Key Vault throttled the reads of a: HTTP 429 Throttled: Request was not processed (Retry-After 7)',
+    )
+    expect(remedyIds(throttled)).toEqual(['latency.cache-locally', 'latency.retry-backoff'])
+    const tls = await one(
+      azureError('tls', 'secret a: unable to verify the first certificate', {}, 'tls-untrusted'),
+    )
+    expect(findingKeys(tls)).toEqual(['tls'])
+    expect(remedyIds(tls)).toEqual(['azure.trust-ca'])
+    const down = await one(
+      azureError(
+        'timeout',
+        'secret a: no answer from expanso-secrets.vault.azure.net:443 within 3.8s (timeout)',
+        {},
+        'no-answer',
+      ),
+    )
     expect(findingKeys(down)).toEqual(['unreachable'])
-    expect(down.summary).toContain('https://expanso-secrets.vault.azure.net')
+    expect(down.summary).toBe(
+      'cannot reach Key Vault https://expanso-secrets.vault.azure.net: no answer from expanso-secrets.vault.azure.net:443 within 3.8s (timeout)',
+    )
+    expect(remedyIds(down)).toEqual(['azure.network-access', 'latency.regional-endpoints'])
+  })
+
+  it('fails as unreachable when a proxy page, a redirect or a server error answers instead of Key Vault', async () => {
+    const one = (e: ReturnType<typeof azureError>) => run({ secrets: { a: e } }, [{ name: 'a' }])
+    const page = await one(
+      azureError(
+        'unexpected',
+        'secret a: expanso-secrets.vault.azure.net:443 answered HTTP 200 (text/html), not Azure Key Vault',
+        { status: 200, contentType: 'text/html' },
+        'not-the-service',
+      ),
+    )
+    expect([page.status, ...findingKeys(page)]).toEqual(['fail', 'unreachable'])
+    expect(page.summary).toContain('answered HTTP 200 (text/html), not Azure Key Vault')
+    const moved = await one(
+      azureError(
+        'unexpected',
+        'secret a: expanso-secrets.vault.azure.net:443 redirected (HTTP 307) to another host, evil.example:443; the doctor sends no credentials there',
+        { status: 307 },
+        'redirect',
+      ),
+    )
+    expect(findingKeys(moved)).toEqual(['unreachable'])
+    expect(moved.summary).toContain('redirected (HTTP 307) to another host')
+    const down = await one(
+      azureError('unavailable', 'secret a: HTTP 500 InternalError: oops', { status: 500 }),
+    )
+    expect(findingKeys(down)).toEqual(['unreachable'])
   })
 
   it('names a vault that belongs to another tenant than the identity', async () => {
@@ -180,6 +248,7 @@ describe('azure.secret-access', () => {
       [{ name: 'a' }],
     )
     expect(findingKeys(r)).toEqual(['wrong-tenant'])
+    expect(remedyIds(r)).toEqual(['azure.client-tenant-ids'])
     expect(r.summary).toBe(
       'vault expanso-secrets belongs to tenant 11111111-2222-3333-4444-555555555555, but the identity signs in to tenant 72f988bf-86f1-41af-91ab-2d7cd011db47',
     )

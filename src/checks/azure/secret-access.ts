@@ -1,8 +1,10 @@
-import { defineCheck, found, pass, skip, type Outcome, type Vars } from '../define.js'
-import { isProviderError, type ProviderError } from '../../core/provider.js'
+import { defineCheck, found, pass, skip, type Item, type Outcome, type Vars } from '../define.js'
+import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
+import type { ValueState } from '../../core/payload.js'
+import type { AzureApi, AzureSecretInfo } from '../../providers/azure/api.js'
+import { withoutCall } from '../../providers/azure/model.js'
 import type { RemedyId } from '../../remedies.js'
 
-const NETWORK = new Set(['refused', 'dns', 'timeout', 'unreachable'])
 const FIREWALL = new Set(['ForbiddenByFirewall', 'ForbiddenByConnection'])
 
 type Key =
@@ -108,7 +110,7 @@ export default defineCheck({
       status: 'warn',
       severity: 'medium',
       symptom: 'slow-startup',
-      message: 'Key Vault throttled the reads of {{names}} (429)',
+      message: 'Key Vault throttled the reads of {{names}}: {{reason}}',
       remedies: ['latency.cache-locally', 'latency.retry-backoff'],
     },
     unreachable: {
@@ -128,204 +130,204 @@ export default defineCheck({
     const secrets = config.azure.secrets
     if (!azure.vaultUrl) return skip('not-applicable', 'no azure.vaultUrl configured: no Key Vault to read')
     if (secrets.length === 0) return skip('not-applicable', 'no secrets listed under azure.secrets')
-
-    interface Group {
-      items: { name: string; detail?: string }[]
-      vars: Record<string, string>
-      commands: Partial<Record<RemedyId, string[]>>
-    }
-    const groups = new Map<Key, Group>()
-    const add = (
-      key: Key,
-      name: string,
-      vars: Record<string, string> = {},
-      commands: Partial<Record<RemedyId, string[]>> = {},
-      detail?: string,
-    ) => {
-      const g: Group = groups.get(key) ?? { items: [], vars: {}, commands: {} }
-      g.items.push({ name, detail })
-      Object.assign(g.vars, vars)
-      for (const [id, cmds] of Object.entries(commands) as [RemedyId, string[]][]) {
-        const list = (g.commands[id] ??= [])
-        for (const c of cmds) if (!list.includes(c)) list.push(c)
-      }
-      groups.set(key, g)
-    }
+    const groups = new Groups()
     const ok: string[] = []
-    let principal: string | undefined
-    const whoami = async () =>
-      (principal ??= (await azure.token().catch(() => undefined))?.objectId ?? '<object-id>')
-
-    // In parallel: a black-holed vault then costs one timeout, not one per secret.
+    // In parallel: a black-holed vault then costs one call limit, not one per secret.
     const reads = await Promise.allSettled(secrets.map(({ name }) => azure.secret(name)))
     for (const [i, { name, keys }] of secrets.entries()) {
       const read = reads[i]
       if (!read) continue
       if (read.status === 'rejected') {
         if (!isProviderError(read.reason)) throw read.reason
-        await classify(read.reason, name)
+        await classify(azure, groups, read.reason, name)
         continue
       }
-      const info = read.value
-      if (info.value === 'empty') {
-        add('empty-value', name)
-        continue
-      }
-      if (keys.length > 0) {
-        const missing = info.jsonKeys ? keys.filter((k) => !info.jsonKeys?.includes(k)) : keys
-        if (missing.length > 0) {
-          const detail = info.jsonKeys ? `missing ${missing.join(', ')}` : 'the value is not a JSON object'
-          add('missing-keys', name, {}, {}, detail)
-          continue
-        }
-      }
-      ok.push(
-        `${name}: version ${info.version ?? '?'}${info.updatedOn ? `, updated ${info.updatedOn.toISOString()}` : ''}`,
-      )
+      const problem = valueProblem(read.value, keys)
+      if (problem) groups.add(problem.key, name, {}, {}, problem.detail)
+      else ok.push(readable(read.value))
     }
-
-    async function classify(e: ProviderError, name: string): Promise<void> {
-      const vault = azure.vaultName() ?? (typeof e.facts.vault === 'string' ? e.facts.vault : '<vault-name>')
-      const inner = typeof e.facts.innerCode === 'string' ? e.facts.innerCode : undefined
-      const who = typeof e.facts.callerObjectId === 'string' ? e.facts.callerObjectId : await whoami()
-      // The item is already named by the secret; its detail is Key Vault's own sentence and request id.
-      const detail = `${e.message.replace(/^secret [^:]*:\s*/, '')}${e.facts.requestId ? ` (x-ms-request-id ${e.facts.requestId})` : ''}`
-      if (e.kind === 'denied' && inner === 'ForbiddenByRbac') {
-        const scope =
-          typeof e.facts.resource === 'string'
-            ? e.facts.resource
-            : `$(az keyvault show --name ${vault} --query id -o tsv)/secrets/${name}`
-        add(
-          'denied-rbac',
-          name,
-          { vault, principal: who },
-          {
-            'azure.rbac-secrets-user': [
-              `az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${who} --assignee-principal-type ServicePrincipal --scope "${scope}"`,
-            ],
-            'auth.verify-iam': [`az role assignment list --assignee ${who} --all -o table`],
-          },
-          detail,
-        )
-      } else if (e.kind === 'denied' && inner === 'AccessDenied') {
-        add(
-          'denied-access-policy',
-          name,
-          { vault, principal: who },
-          {
-            'azure.access-policy-get': [
-              `az keyvault set-policy --name ${vault} --object-id ${who} --secret-permissions get`,
-            ],
-            'auth.verify-iam': [
-              `az keyvault show --name ${vault} --query "properties.accessPolicies[?objectId=='${who}']"`,
-            ],
-          },
-          detail,
-        )
-      } else if (e.kind === 'denied' && inner && FIREWALL.has(inner)) {
-        const clientAddress = typeof e.facts.clientAddress === 'string' ? e.facts.clientAddress : 'this node'
-        add(
-          'network-blocked',
-          name,
-          { vault, code: inner, clientAddress },
-          {
-            'azure.network-access': [
-              ...(typeof e.facts.clientAddress === 'string'
-                ? [`az keyvault network-rule add --name ${vault} --ip-address ${e.facts.clientAddress}`]
-                : []),
-              `az keyvault show --name ${vault} --query "properties.{publicNetworkAccess:publicNetworkAccess, defaultAction:networkAcls.defaultAction}"`,
-            ],
-          },
-          detail,
-        )
-      } else if (e.kind === 'denied' && inner === 'SecretDisabled') {
-        add(
-          'disabled',
-          name,
-          { vault },
-          {
-            'azure.enable-secret': [
-              `az keyvault secret set-attributes --vault-name ${vault} --name ${name} --enabled true`,
-            ],
-          },
-          detail,
-        )
-      } else if (e.kind === 'denied') {
-        add(
-          'denied',
-          name,
-          { code: inner ?? String(e.facts.code ?? 'Forbidden'), reason: e.message.replace(/^[^:]*:\s*/, '') },
-          {},
-          detail,
-        )
-      } else if (e.kind === 'not-found') {
-        add(
-          'not-found',
-          name,
-          { vault },
-          {
-            'auth.confirm-secret-paths': [
-              `az keyvault secret list --vault-name ${vault} --query "[].name" -o tsv`,
-              `az keyvault secret list-deleted --vault-name ${vault} --query "[].name" -o tsv`,
-            ],
-          },
-          detail,
-        )
-      } else if (
-        e.kind === 'unauthenticated' &&
-        /not configured to acquire tokens for tenant/.test(e.message)
-      ) {
-        // The vault's challenge named another tenant than the credential's: a vault of another directory.
-        const vaultTenant = /tenant ([\w-]+)/.exec(e.message)?.[1] ?? '?'
-        add(
-          'wrong-tenant',
-          name,
-          { vault, vaultTenant, tenant: azure.credentialPlan().tenantId ?? '?' },
-          {
-            'azure.client-tenant-ids': [
-              `az keyvault show --name ${vault} --query properties.tenantId -o tsv`,
-            ],
-          },
-          detail,
-        )
-      } else if (e.kind === 'unauthenticated') {
-        add('token-rejected', name, { reason: e.message.replace(/^[^:]*:\s*/, '') }, {}, detail)
-      } else if (e.kind === 'throttled') {
-        add('throttled', name, {}, {}, detail)
-      } else if (e.kind === 'tls') {
-        add(
-          'tls',
-          name,
-          { vaultUrl: azure.vaultUrl ?? '', reason: e.message.replace(/^secret [^:]*:\s*/, '') },
-          {},
-          detail,
-        )
-      } else if (NETWORK.has(e.kind)) {
-        add(
-          'unreachable',
-          name,
-          { vaultUrl: azure.vaultUrl ?? '', reason: e.message.replace(/^secret [^:]*:\s*/, '') },
-          {},
-          detail,
-        )
-      } else {
-        throw e
-      }
-    }
-
     if (groups.size === 0)
       return pass(`${ok.length} secret${ok.length === 1 ? '' : 's'} readable and non-empty`, ok)
-    const outcomes: Outcome<Key>[] = []
-    for (const [key, g] of groups) {
-      const vars: Vars = { ...g.vars, names: g.items.map((i) => i.name).join(', ') }
-      outcomes.push(
-        found(key, vars, {
-          ...(outcomes.length === 0 && ok.length > 0 ? { details: ok.map((o) => `readable: ${o}`) } : {}),
-          items: g.items,
-          commands: g.commands,
-        }),
-      )
-    }
-    return outcomes
+    return groups.outcomes(ok.map((o) => `readable: ${o}`))
   },
 })
+
+const readable = (info: AzureSecretInfo) =>
+  `${info.name}: version ${info.version ?? '?'}${info.updatedOn ? `, updated ${info.updatedOn.toISOString()}` : ''}`
+
+const STATE_WORDS: Record<ValueState, string> = {
+  set: 'is set',
+  empty: 'is empty',
+  'no-value': 'holds "<no value>"',
+  null: 'is null',
+  'not-string': 'is not a string',
+}
+
+/** An empty value, or expected JSON keys that are absent or hold nothing. */
+function valueProblem(info: AzureSecretInfo, keys: readonly string[]) {
+  if (info.value === 'empty') return { key: 'empty-value' as const, detail: undefined }
+  if (keys.length === 0) return undefined
+  if (!info.keys) return { key: 'missing-keys' as const, detail: 'the value is not a JSON object' }
+  const missing = keys.filter((k) => !info.keys?.[k])
+  const empty = keys.filter((k) => info.keys?.[k] && info.keys[k] !== 'set')
+  if (missing.length === 0 && empty.length === 0) return undefined
+  const detail = [
+    ...(missing.length ? [`missing ${missing.join(', ')}`] : []),
+    ...empty.map((k) => `${k} ${STATE_WORDS[info.keys?.[k] ?? 'empty']}`),
+  ].join('; ')
+  return { key: 'missing-keys' as const, detail }
+}
+
+type Commands = Partial<Record<RemedyId, string[]>>
+
+/** The secrets of one finding, its vars and its commands (each command once). */
+class Groups {
+  private readonly map = new Map<Key, { items: Item[]; vars: Record<string, string>; commands: Commands }>()
+  get size() {
+    return this.map.size
+  }
+  add(key: Key, name: string, vars: Record<string, string> = {}, commands: Commands = {}, detail?: string) {
+    const g = this.map.get(key) ?? { items: [], vars: {}, commands: {} }
+    g.items.push({ name, detail })
+    Object.assign(g.vars, vars)
+    for (const [id, cmds] of Object.entries(commands) as [RemedyId, string[]][]) {
+      const list = (g.commands[id] ??= [])
+      for (const c of cmds) if (!list.includes(c)) list.push(c)
+    }
+    this.map.set(key, g)
+  }
+  outcomes(readableDetails: string[]): Outcome<Key>[] {
+    return [...this.map].map(([key, g], i) => {
+      const vars: Vars = { ...g.vars, names: g.items.map((x) => x.name).join(', ') }
+      const details = i === 0 && readableDetails.length > 0 ? { details: readableDetails } : {}
+      return found(key, vars, { ...details, items: g.items, commands: g.commands })
+    })
+  }
+}
+
+/** Which finding a failed read is, with the commands that fix it for the vault and identity at hand. */
+async function classify(azure: AzureApi, groups: Groups, e: ProviderError, name: string): Promise<void> {
+  const vault = azure.vaultName() ?? (typeof e.facts.vault === 'string' ? e.facts.vault : '<vault-name>')
+  const inner = typeof e.facts.innerCode === 'string' ? e.facts.innerCode : undefined
+  // The item is already named by the secret; its detail is the service's own sentence and request id.
+  const detail = `${withoutCall(e.message)}${e.facts.requestId ? ` (x-ms-request-id ${e.facts.requestId})` : ''}`
+  const reason = withoutCall(e.message)
+  const vaultUrl = azure.vaultUrl ?? ''
+  if (e.kind === 'throttled') return groups.add('throttled', name, { reason }, {}, detail)
+  if (e.kind === 'tls') return groups.add('tls', name, { vaultUrl, reason }, {}, detail)
+  // Anything on the way, or a vault that answers only with server errors: it cannot be reached for reads.
+  if (isNetworkFault(e) || e.kind === 'unavailable')
+    return groups.add('unreachable', name, { vaultUrl, reason }, {}, detail)
+  if (e.kind === 'denied') return denial(azure, groups, e, name, { vault, inner, detail, reason })
+  if (e.kind === 'not-found')
+    return groups.add(
+      'not-found',
+      name,
+      { vault },
+      {
+        'auth.confirm-secret-paths': [
+          `az keyvault secret list --vault-name ${vault} --query "[].name" -o tsv`,
+          `az keyvault secret list-deleted --vault-name ${vault} --query "[].name" -o tsv`,
+        ],
+      },
+      detail,
+    )
+  if (e.kind === 'unauthenticated' && /not configured to acquire tokens for tenant/.test(e.message)) {
+    // The vault's challenge named another tenant than the credential's: a vault of another directory.
+    const vaultTenant = /tenant ([\w-]+)/.exec(e.message)?.[1] ?? '?'
+    const tenant = azure.credentialPlan().tenantId ?? '?'
+    const show = `az keyvault show --name ${vault} --query properties.tenantId -o tsv`
+    return groups.add(
+      'wrong-tenant',
+      name,
+      { vault, vaultTenant, tenant },
+      { 'azure.client-tenant-ids': [show] },
+      detail,
+    )
+  }
+  if (e.kind === 'unauthenticated') return groups.add('token-rejected', name, { reason }, {}, detail)
+  throw e
+}
+
+interface DenialFacts {
+  readonly vault: string
+  readonly inner?: string
+  readonly detail: string
+  readonly reason: string
+}
+
+/** A 403, told apart by its inner code: RBAC, access policy, firewall, a disabled secret, or policy. */
+async function denial(azure: AzureApi, groups: Groups, e: ProviderError, name: string, f: DenialFacts) {
+  const { vault, inner, detail } = f
+  const who =
+    typeof e.facts.callerObjectId === 'string'
+      ? e.facts.callerObjectId
+      : ((await azure.token().catch(() => undefined))?.objectId ?? '<object-id>')
+  if (inner === 'ForbiddenByRbac') {
+    const scope =
+      typeof e.facts.resource === 'string'
+        ? e.facts.resource
+        : `$(az keyvault show --name ${vault} --query id -o tsv)/secrets/${name}`
+    return groups.add(
+      'denied-rbac',
+      name,
+      { vault, principal: who },
+      {
+        'azure.rbac-secrets-user': [
+          `az role assignment create --role "Key Vault Secrets User" --assignee-object-id ${who} --assignee-principal-type ServicePrincipal --scope "${scope}"`,
+        ],
+        'auth.verify-iam': [`az role assignment list --assignee ${who} --all -o table`],
+      },
+      detail,
+    )
+  }
+  if (inner === 'AccessDenied')
+    return groups.add(
+      'denied-access-policy',
+      name,
+      { vault, principal: who },
+      {
+        'azure.access-policy-get': [
+          `az keyvault set-policy --name ${vault} --object-id ${who} --secret-permissions get`,
+        ],
+        'auth.verify-iam': [
+          `az keyvault show --name ${vault} --query "properties.accessPolicies[?objectId=='${who}']"`,
+        ],
+      },
+      detail,
+    )
+  if (inner && FIREWALL.has(inner)) {
+    const address = typeof e.facts.clientAddress === 'string' ? e.facts.clientAddress : undefined
+    return groups.add(
+      'network-blocked',
+      name,
+      { vault, code: inner, clientAddress: address ?? 'this node' },
+      {
+        'azure.network-access': [
+          ...(address ? [`az keyvault network-rule add --name ${vault} --ip-address ${address}`] : []),
+          `az keyvault show --name ${vault} --query "properties.{publicNetworkAccess:publicNetworkAccess, defaultAction:networkAcls.defaultAction}"`,
+        ],
+      },
+      detail,
+    )
+  }
+  if (inner === 'SecretDisabled')
+    return groups.add(
+      'disabled',
+      name,
+      { vault },
+      {
+        'azure.enable-secret': [
+          `az keyvault secret set-attributes --vault-name ${vault} --name ${name} --enabled true`,
+        ],
+      },
+      detail,
+    )
+  groups.add(
+    'denied',
+    name,
+    { code: inner ?? String(e.facts.code ?? 'Forbidden'), reason: f.reason },
+    {},
+    detail,
+  )
+}

@@ -39,12 +39,19 @@ describe('azure.secret-expiry', () => {
     const r = await run({ secrets: { a: { expiresOn: at(3) } } })
     expect([r.status, ...findingKeys(r)]).toEqual(['warn', 'expiring-soon'])
     expect(r.summary).toBe('expire within 14d: a')
+    expect(remedyIds(r)).toEqual(['azure.set-expiry', 'bp.rotation', 'bp.monitor-access'])
   })
 
   it('warns about a secret that is not active yet, and about one without expiry', async () => {
     const r = await run({ secrets: { a: { notBefore: at(1), expiresOn: at(90) }, b: {} } }, ['a', 'b'])
     expect(findingKeys(r)).toEqual(['not-yet-valid', 'no-expiry'])
     expect(r.status).toBe('warn')
+    expect(remedyIds(r)).toEqual([
+      'auth.confirm-secret-paths',
+      'bp.short-lived-credentials',
+      'bp.rotation',
+      'azure.set-expiry',
+    ])
   })
 
   it('leaves unreadable secrets to azure.secret-access and skips when none is readable', async () => {

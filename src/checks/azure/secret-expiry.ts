@@ -1,7 +1,7 @@
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import { formatDuration } from '../../core/duration.js'
 import { isProviderError } from '../../core/provider.js'
-import type { AzureSecretInfo } from '../../providers/azure/provider.js'
+import type { AzureSecretInfo } from '../../providers/azure/api.js'
 
 type Key = 'expired' | 'expiring-soon' | 'not-yet-valid' | 'no-expiry'
 

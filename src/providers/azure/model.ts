@@ -2,6 +2,8 @@
 // variables, what a loopback endpoint is, and which AADSTS codes mean which misconfiguration.
 
 export const AZURE_PUBLIC_AUTHORITY = 'https://login.microsoftonline.com'
+/** Where a VM's or an AKS node's managed identity gets its tokens (App Service sets IDENTITY_ENDPOINT). */
+export const IMDS_ENDPOINT = 'http://169.254.169.254'
 /** The scope of a Key Vault data-plane token. */
 export const KEY_VAULT_SCOPE = 'https://vault.azure.net/.default'
 
@@ -43,4 +45,5 @@ export function vaultNameFromUrl(url: string | undefined): string | undefined {
 }
 
 /** A provider error's message without the `secret <name>: ` or `token from <host>: ` it starts with. */
-export const withoutCall = (message: string): string => message.replace(/^(secret [^:]*|token from \S+):\s*/, '')
+export const withoutCall = (message: string): string =>
+  message.replace(/^(secret [^:]*|token from \S+):\s*/, '')
