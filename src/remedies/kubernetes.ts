@@ -42,11 +42,13 @@ export const kubernetesRemedies = defineRemedies({
     source: 'extended',
     section: API,
     body:
-      'The doctor only reads (get/list). In the workload namespace it needs deployments, pods, serviceaccounts, ' +
-      'secrets (key names only are reported), externalsecrets, secretstores and secretproviderclasses; cluster-wide ' +
-      'it reads csidrivers and mutatingwebhookconfigurations. Bind a Role/ClusterRole with those verbs to the ' +
-      'identity the doctor runs as, or run it as an identity that has them. `kubectl auth can-i --list -n <ns>` ' +
-      'shows what you have.',
+      'The doctor only lists. In the workload namespace it needs deployments, statefulsets, daemonsets, pods, ' +
+      'serviceaccounts, secrets (key names only are reported), externalsecrets, secretstores and ' +
+      'secretproviderclasses; cluster-wide it lists clustersecretstores, csidrivers and ' +
+      'mutatingwebhookconfigurations. Which ESO version to list it learns from API discovery, which every ' +
+      'authenticated user may read, so no read of CustomResourceDefinitions is needed. Bind a Role/ClusterRole ' +
+      'with `list` on those to the identity the doctor runs as, or run it as an identity that has them. ' +
+      '`kubectl auth can-i --list -n <ns>` shows what you have.',
   },
   'k8s.fix-manifest': {
     title: 'Fix the manifest so the API server accepts it',

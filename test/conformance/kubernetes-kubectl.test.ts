@@ -87,6 +87,25 @@ describe.skipIf(!KUBECTL)(
         ].sort(),
       )
     })
+    it('reads API group discovery (GET /apis/<group>) the way the doctor does', async () => {
+      const { stdout } = await kubectl('get', '--raw', '/apis/external-secrets.io')
+      const group = JSON.parse(stdout) as {
+        kind: string
+        name: string
+        versions: { groupVersion: string; version: string }[]
+        preferredVersion: { version: string }
+      }
+      expect(group.kind).toBe('APIGroup')
+      expect(group.name).toBe('external-secrets.io')
+      expect(group.versions.map((v) => v.groupVersion)).toEqual(['external-secrets.io/v1'])
+      expect(group.preferredVersion.version).toBe('v1')
+      const versions = await kubectl('api-versions')
+      expect(versions.stdout.split('\n')).toContain('external-secrets.io/v1')
+      const missing = await kubectl('get', '--raw', '/apis/not-installed.example.com').catch(
+        (e: { stderr: string }) => e,
+      )
+      expect((missing as { stderr: string }).stderr).toMatch(/NotFound|not found|404/i)
+    })
     it('prints a table, reads JSON by name, filters by label, and sees Status errors', async () => {
       const table = await kubectl('get', 'pods')
       expect(table.stdout).toMatch(/NAME\s+.*\n.*expanso-edge-7d9c5b7f8d-x2k4p/)
@@ -101,6 +120,19 @@ describe.skipIf(!KUBECTL)(
         'name',
       )
       expect(byLabel.stdout.trim()).toBe('pod/expanso-edge-7d9c5b7f8d-x2k4p')
+      const notLabel = await kubectl(
+        'get',
+        'pods',
+        '-l',
+        '!pod-template-hash,app notin (other)',
+        '-o',
+        'name',
+      )
+      expect(notLabel.stdout.trim()).toBe('')
+      const badSelector = await kubectl('get', 'pods', '-l', 'app in (a', '-o', 'name').catch(
+        (e: { stderr: string }) => e,
+      )
+      expect((badSelector as { stderr: string }).stderr).toMatch(/unable to parse|parse/i)
       const missing = await kubectl('get', 'serviceaccount', 'nope').catch((e: { stderr: string }) => e)
       expect((missing as { stderr: string }).stderr).toContain('serviceaccounts "nope" not found')
       const can = await kubectl('auth', 'can-i', 'list', 'secrets')

@@ -1,4 +1,5 @@
 // The --manifests source: multi-document YAML, List kinds, folders, positions, and Secret values dropped.
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -72,6 +73,26 @@ describe('kubernetes manifests source', () => {
     expect(
       set.problems.some((p) => p.location.file.endsWith('bad.yaml') && typeof p.location.line === 'number'),
     ).toBe(true)
+  })
+
+  it('a FIFO, an alias bomb and an oversized file are problems naming the file; the loader always returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8s-man-'))
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')])
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i)
+      const next = String.fromCharCode(97 + i)
+      laughs.push(
+        `${next}: &${next} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`,
+      )
+    }
+    writeFileSync(join(dir, 'bomb.yaml'), `${laughs.join('\n')}\n`)
+    writeFileSync(join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ok}\n')
+    const set = await loadManifests([dir], 'expanso-system')
+    const messages = set.problems.map((p) => `${p.location.file}: ${p.message}`).join('\n')
+    expect(messages).toMatch(/pipe\.yaml.*a FIFO \(named pipe\), not a regular file/)
+    expect(messages).toMatch(/bomb\.yaml: .*alias/i)
+    expect(set.inventory.objects.map((o) => o.metadata.name)).toEqual(['ok'])
   })
 
   it('the provider uses the files when --manifests is given (mode manifests, no SDK)', async () => {

@@ -1,5 +1,60 @@
-import { defineCheck, found, pass } from '../define.js'
-import { isProviderError } from '../../core/provider.js'
+import { isNetworkFault, isProviderError } from '../../core/provider.js'
+import type { KubernetesConfig } from '../../providers/kubernetes/config.js'
+import { NEEDED_READS } from '../../providers/kubernetes/model.js'
+import { defineCheck, found, pass, type Outcome } from '../define.js'
+
+type ReachKey = 'unreachable' | 'kubeconfig-invalid' | 'tls' | 'unauthorized'
+
+const TLS_FAULTS = new Set([
+  'tls-untrusted',
+  'tls-expired',
+  'tls-not-yet-valid',
+  'tls-hostname',
+  'tls-protocol',
+])
+
+/**
+ * What a failure to get in amounts to: any fault on the way is `unreachable` (or `tls` when the certificate
+ * or protocol is the problem) in the shared classifier's words; a bad kubeconfig and a rejected token are
+ * their own findings. Anything else (a throttled or broken API) is not this check's verdict: undefined.
+ */
+function unreachableOutcome(e: unknown, k: KubernetesConfig): Outcome<ReachKey> | undefined {
+  if (!isProviderError(e)) return undefined
+  const server = String(e.facts.server ?? e.facts.endpoint ?? k.kubeconfig ?? 'the API server')
+  const commands = { 'k8s.check-kubeconfig': ['kubectl config current-context', 'kubectl version'] }
+  if (isNetworkFault(e))
+    return TLS_FAULTS.has(e.fault)
+      ? found(
+          'tls',
+          { reason: e.message },
+          { commands: { 'k8s.trust-ca': ['kubectl config view --minify'] } },
+        )
+      : found('unreachable', { server, reason: e.message }, { commands })
+  switch (e.kind) {
+    case 'invalid':
+      return found('kubeconfig-invalid', { reason: e.message }, { commands })
+    case 'tls':
+      return found(
+        'tls',
+        { reason: e.message },
+        { commands: { 'k8s.trust-ca': ['kubectl config view --minify'] } },
+      )
+    case 'unauthenticated':
+      return found(
+        'unauthorized',
+        { user: k.context ? `context ${k.context}` : 'the kubeconfig user' },
+        { commands: { 'k8s.refresh-credentials': ['kubectl auth whoami'] } },
+      )
+    case 'refused':
+    case 'dns':
+    case 'timeout':
+    case 'unreachable':
+    case 'unavailable':
+      return found('unreachable', { server, reason: e.message }, { commands })
+    default:
+      return undefined
+  }
+}
 
 export default defineCheck({
   id: 'k8s.access',
@@ -92,37 +147,9 @@ export default defineCheck({
     try {
       a = await kubernetes.access()
     } catch (e) {
-      if (!isProviderError(e)) throw e
-      const server = String(e.facts.server ?? config.kubernetes.kubeconfig ?? 'the API server')
-      const commands = { 'k8s.check-kubeconfig': ['kubectl config current-context', 'kubectl version'] }
-      switch (e.kind) {
-        case 'invalid':
-          return found('kubeconfig-invalid', { reason: e.message }, { commands })
-        case 'tls':
-          return found(
-            'tls',
-            { reason: e.message },
-            { commands: { 'k8s.trust-ca': ['kubectl config view --minify'] } },
-          )
-        case 'unauthenticated':
-          return found(
-            'unauthorized',
-            {
-              user: config.kubernetes.context
-                ? `context ${config.kubernetes.context}`
-                : 'the kubeconfig user',
-            },
-            { commands: { 'k8s.refresh-credentials': ['kubectl auth whoami'] } },
-          )
-        case 'refused':
-        case 'dns':
-        case 'timeout':
-        case 'unreachable':
-        case 'unavailable':
-          return found('unreachable', { server, reason: e.message }, { commands })
-        default:
-          throw e
-      }
+      const outcome = unreachableOutcome(e, config.kubernetes)
+      if (!outcome) throw e
+      return outcome
     }
     const core = a.denied.filter((d) => !d.optional)
     const extra = a.denied.filter((d) => d.optional)
@@ -157,6 +184,7 @@ export default defineCheck({
     if (outcomes.length > 0) return outcomes
     return pass(
       `${a.server} (${a.version ?? 'unknown version'}) as ${a.user}; every read the doctor needs is allowed`,
+      NEEDED_READS.map((r) => `may ${r.verb} ${r.resource}${r.group ? `.${r.group}` : ''}`),
     )
   },
 })

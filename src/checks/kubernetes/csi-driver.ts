@@ -5,7 +5,7 @@ import {
   csiClassesOf,
   ofKind,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 const DRIVER = 'secrets-store.csi.k8s.io'
 

@@ -1,3 +1,4 @@
+import type { Inventory } from '../../providers/kubernetes/api.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
@@ -8,7 +9,17 @@ import {
   nsOf,
   ofKind,
   refOf,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
+
+const ESO_GROUP = 'external-secrets.io'
+
+/** Which ESO version the doctor listed, and what API discovery said the cluster serves. */
+function listedAt(inv: Inventory): string | undefined {
+  const g = inv.apiGroups?.[ESO_GROUP]
+  if (!g?.listed) return undefined
+  const served = g.served ? `API discovery lists ${g.served.join(', ')}` : g.note
+  return `listed at ${ESO_GROUP}/${g.listed}${served ? ` (${served})` : ''}`
+}
 
 type Key = 'not-ready' | 'no-status' | 'store-missing' | 'store-not-ready' | 'v1beta1-not-served' | 'v1beta1'
 
@@ -173,6 +184,10 @@ export default defineCheck({
         )
       details.push('sync status is only visible in a live cluster')
     }
-    return outcomes.length > 0 ? outcomes : pass(`${list.length} ExternalSecret(s) in order`, details)
+    const listed = listedAt(inv)
+    if (listed) details.unshift(listed)
+    const at = inv.apiGroups?.[ESO_GROUP]?.listed
+    const summary = `${list.length} ExternalSecret(s) in order${at ? ` (${ESO_GROUP}/${at})` : ''}`
+    return outcomes.length > 0 ? outcomes : pass(summary, details)
   },
 })

@@ -6,7 +6,7 @@ import {
   podsOf,
   scriptOf,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 const P = 'vault.hashicorp.com/'
 

@@ -30,7 +30,9 @@ describe('k8s.refresh-interval', () => {
     ])
   })
   it.each(['1d', 'hourly', '5'])('unparsable: %s', async (v) => {
-    expect(findingKeys(await run(externalSecret('p', { refreshInterval: v })))).toEqual(['unparsable'])
+    const r = await run(externalSecret('p', { refreshInterval: v }))
+    expect(findingKeys(r)).toEqual(['unparsable'])
+    expect(remedyIds(r)).toEqual(['refresh.check-interval'])
   })
   it('longer-than-rotation: beyond aws.maxRotationDays', async () => {
     const r = await run(externalSecret('p', { refreshInterval: '1000h' }), {
@@ -39,6 +41,7 @@ describe('k8s.refresh-interval', () => {
     })
     expect(findingKeys(r)).toEqual(['longer-than-rotation'])
     expect(r.summary).toContain('aws.maxRotationDays 30d')
+    expect(remedyIds(r)).toEqual(['refresh.check-interval', 'refresh.monitor-rotation'])
   })
   it('longer-than-rotation: beyond pipeline.maxStaleness', async () => {
     const r = await run(externalSecret('p', { refreshInterval: '4h' }), { pipeline: { maxStaleness: '2h' } })
@@ -47,8 +50,8 @@ describe('k8s.refresh-interval', () => {
   })
   it('on-change-only', async () => {
     const es = externalSecret('p', { refreshInterval: '1h' })
-    expect(findingKeys(await run({ ...es, spec: { ...es.spec, refreshPolicy: 'OnChange' } }))).toEqual([
-      'on-change-only',
-    ])
+    const r = await run({ ...es, spec: { ...es.spec, refreshPolicy: 'OnChange' } })
+    expect(findingKeys(r)).toEqual(['on-change-only'])
+    expect(remedyIds(r)).toEqual(['refresh.check-interval'])
   })
 })

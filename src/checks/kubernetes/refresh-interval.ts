@@ -1,6 +1,6 @@
-import { formatDuration } from '../../core/duration.js'
+import { formatDuration, parseGoDuration } from '../../core/duration.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
-import { findObject, nsOf, ofKind, parseGoDuration, refOf } from '../../providers/kubernetes/provider.js'
+import { findObject, nsOf, ofKind, refOf } from '../../providers/kubernetes/model.js'
 
 type Key = 'never' | 'unparsable' | 'longer-than-rotation' | 'on-change-only'
 

@@ -53,6 +53,7 @@ describe('k8s.secret-provider-class', () => {
   it('missing: the pod mounts a class that is not there', async () => {
     const r = await runCheck(check, { kubernetes: liveKube([mounting]) })
     expect(findingKeys(r)).toEqual(['missing'])
+    expect(remedyIds(r)).toEqual(['k8s.fix-secret-provider-class', 'auth.confirm-secret-paths'])
   })
   it('object-not-fetched: objectName mismatch, with a suggestion', async () => {
     const bad = secretProviderClass('expanso-azure-keyvault', objs, [
@@ -63,7 +64,7 @@ describe('k8s.secret-provider-class', () => {
     })
     expect(findingKeys(r)).toEqual(['object-not-fetched'])
     expect(r.summary).toContain('did you mean "kafka-username"')
-    expect(remedyIds(r)).toContain('k8s.fix-secret-provider-class')
+    expect(remedyIds(r)).toEqual(['k8s.fix-secret-provider-class', 'auth.confirm-secret-paths'])
   })
   it('objects-invalid', async () => {
     const bad = secretProviderClass('expanso-azure-keyvault', [], sync)
@@ -72,6 +73,7 @@ describe('k8s.secret-provider-class', () => {
       kubernetes: liveKube([bad, mounting, podOf(mounting, '2026-11-27T10:00:00Z')]),
     })
     expect(findingKeys(r)).toEqual(['objects-invalid'])
+    expect(remedyIds(r)).toEqual(['k8s.fix-secret-provider-class'])
   })
   it('not-mounted: the consumer only uses envFrom, so nothing syncs', async () => {
     const r = await runCheck(check, {
@@ -88,5 +90,6 @@ describe('k8s.secret-provider-class', () => {
     })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['pod-identity'])
+    expect(remedyIds(r)).toEqual(['k8s.migrate-workload-identity', 'bp.short-lived-credentials'])
   })
 })

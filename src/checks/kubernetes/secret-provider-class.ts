@@ -1,4 +1,5 @@
 import { parse } from 'yaml'
+import { suggest } from '../../core/suggest.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
@@ -12,7 +13,7 @@ import {
   refOf,
   spcObjectNames,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 type Key = 'missing' | 'object-not-fetched' | 'objects-invalid' | 'not-mounted' | 'pod-identity'
 
@@ -95,11 +96,7 @@ export default defineCheck({
         for (const so of spc.spec?.secretObjects ?? [])
           for (const d of so?.data ?? []) {
             if (names.includes(d.objectName)) continue
-            const near = names.find(
-              (n) =>
-                n.toLowerCase().replace(/[-_.]/g, '') ===
-                String(d.objectName).toLowerCase().replace(/[-_.]/g, ''),
-            )
+            const near = suggest(String(d.objectName), names, 1)[0]
             outcomes.push(
               found(
                 'object-not-fetched',
@@ -108,7 +105,7 @@ export default defineCheck({
                   secret: so.secretName,
                   object: d.objectName,
                   fetched: names.join(', ') || 'nothing',
-                  hint: near ? ` (did you mean "${near}"?)` : '',
+                  hint: near === undefined ? '' : ` (did you mean "${near}"?)`,
                 },
                 { location: loc },
               ),

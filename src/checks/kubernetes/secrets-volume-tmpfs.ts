@@ -5,7 +5,7 @@ import {
   initContainersOf,
   scriptOf,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 const SECRETISH = /secret|cred|token|vault|passw|api[-_]?key/i
 

@@ -5,7 +5,7 @@ import {
   findObject,
   identityServiceAccounts,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 export default defineCheck({
   id: 'k8s.service-account',

@@ -41,5 +41,6 @@ describe('k8s.stale-env', () => {
     })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['env-not-refreshed'])
+    expect(remedyIds(r)).toEqual(['refresh.restart-agent', 'k8s.reload-on-change'])
   })
 })

@@ -1,4 +1,4 @@
-import { restartCommand } from '../../providers/kubernetes/model.js'
+import { parseGoDuration } from '../../core/duration.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   annotations,
@@ -6,13 +6,13 @@ import {
   findObject,
   lastChanged,
   ofKind,
-  parseGoDuration,
   podStarted,
   podsOf,
   refOf,
   workloads,
   type Workload,
-} from '../../providers/kubernetes/provider.js'
+  restartCommand,
+} from '../../providers/kubernetes/model.js'
 
 type Key = 'stale' | 'env-not-refreshed'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findingKeys, runCheck } from '../../../test/helpers/check-harness.js'
+import { findingKeys, remedyIds, runCheck } from '../../../test/helpers/check-harness.js'
 import { liveKube } from '../../../test/fixtures/kubernetes/fake.js'
 import {
   CANARY,
@@ -31,6 +31,7 @@ describe('k8s.target-secret', () => {
   it('missing', async () => {
     const r = await runCheck(check, { kubernetes: liveKube([es]) })
     expect(findingKeys(r)).toEqual(['missing'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths'])
     expect(JSON.stringify(r)).toContain(
       'kubectl -n expanso-system describe externalsecret pipeline-credentials',
     )
@@ -44,6 +45,7 @@ describe('k8s.target-secret', () => {
     })
     expect(findingKeys(r)).toEqual(['missing-keys'])
     expect(r.summary).toContain('KAFKA_PASSWORD, API_TOKEN')
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths'])
   })
   it('empty-keys', async () => {
     const r = await runCheck(check, {
@@ -53,6 +55,24 @@ describe('k8s.target-secret', () => {
       ]),
     })
     expect(findingKeys(r)).toEqual(['empty-keys'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'refresh.monitor-rotation'])
+  })
+  it('empty-keys: a template that rendered `<no value>` or `null` counts as empty, and says which', async () => {
+    const r = await runCheck(check, {
+      kubernetes: liveKube([
+        es,
+        secret(
+          'pipeline-credentials',
+          { ...full, API_TOKEN: '<no value>', KAFKA_PASSWORD: 'null' },
+          '2026-11-27T08:00:00Z',
+        ),
+      ]),
+    })
+    expect(findingKeys(r)).toEqual(['empty-keys'])
+    expect(r.summary).toContain(
+      'KAFKA_PASSWORD (rendered from a missing key), API_TOKEN (rendered from a missing key)',
+    )
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'refresh.monitor-rotation'])
   })
   it('key-not-produced: a secretKeyRef the SecretProviderClass does not sync', async () => {
     const spc = secretProviderClass(
@@ -69,5 +89,6 @@ describe('k8s.target-secret', () => {
       kubernetes: liveKube([spc, dep, secret('creds', { KAFKA_USERNAME: 'u-1234' }, '2026-11-27T08:00:00Z')]),
     })
     expect(findingKeys(r)).toEqual(['key-not-produced', 'missing-keys'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths'])
   })
 })

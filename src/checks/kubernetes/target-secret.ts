@@ -8,7 +8,7 @@ import {
   ofKind,
   refOf,
   workloads,
-} from '../../providers/kubernetes/provider.js'
+} from '../../providers/kubernetes/model.js'
 
 type Key = 'missing' | 'missing-keys' | 'empty-keys' | 'key-not-produced'
 
@@ -150,7 +150,8 @@ export default defineCheck({
       }
       const keys = secret.keys ?? {}
       const absent = [...t.needs.keys()].filter((k) => !(k in keys))
-      const empty = [...t.needs.keys()].filter((k) => keys[k] === 'empty')
+      // `<no value>` and `null` are what a template renders for a key it could not read: empty all the same.
+      const empty = [...t.needs.keys()].filter((k) => k in keys && keys[k] !== 'set')
       if (absent.length)
         outcomes.push(
           found(
@@ -163,7 +164,14 @@ export default defineCheck({
         outcomes.push(
           found(
             'empty-keys',
-            { ns: t.ns, name: t.name, keys: empty.join(', ') },
+            {
+              ns: t.ns,
+              name: t.name,
+              // Named by what happened, never by the text itself (which is the value).
+              keys: empty
+                .map((k) => (keys[k] === 'empty' ? k : `${k} (rendered from a missing key)`))
+                .join(', '),
+            },
             { location: secret.location },
           ),
         )

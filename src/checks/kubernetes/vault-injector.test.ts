@@ -110,10 +110,21 @@ describe('k8s.vault-injector', () => {
     ],
     ['pod-not-injected', [dep(good), podOf(dep(good), '2026-11-27T10:00:00Z'), injectorWebhook()]],
   ]
+  const remedies: Record<string, string[]> = {
+    'inject-not-true': ['k8s.fix-injector-annotations'],
+    'role-missing': ['k8s.fix-injector-annotations', 'auth.check-sa-annotations'],
+    'role-mismatch': ['k8s.fix-injector-annotations'],
+    'template-without-secret': ['k8s.fix-injector-annotations', 'auth.confirm-secret-paths'],
+    'secret-without-template': ['k8s.fix-injector-annotations'],
+    'annotations-on-controller': ['k8s.fix-injector-annotations'],
+    'webhook-missing': ['k8s.install-injector'],
+    'webhook-no-ca': ['k8s.install-injector'],
+    'pod-not-injected': ['k8s.install-injector', 'k8s.rollout-restart'],
+  }
   it.each(cases)('%s', async (key, objects, config) => {
     const r = await runCheck(check, { kubernetes: liveKube(objects), config })
     expect(findingKeys(r)).toEqual([key])
-    expect(remedyIds(r).length).toBeGreaterThan(0)
+    expect(remedyIds(r)).toEqual(remedies[key])
   })
   it('file-not-rendered + template-without-secret: the injector name mismatch, with a suggestion', async () => {
     const a = {
@@ -128,5 +139,8 @@ describe('k8s.vault-injector', () => {
     expect(r.status).toBe('fail')
     expect(findingKeys(r).sort()).toEqual(['file-not-rendered', 'template-without-secret'])
     expect(r.summary + JSON.stringify(r.findings)).toContain('did you mean')
+    expect(remedyIds(r)).toEqual(['k8s.fix-injector-annotations', 'auth.confirm-secret-paths'])
+    // One mismatch, one report of it: the secret the template almost names gets no warn of its own.
+    expect(findingKeys(r)).not.toContain('secret-without-template')
   })
 })

@@ -1,5 +1,4 @@
-import { restartCommand } from '../../providers/kubernetes/model.js'
-import { distance } from 'fastest-levenshtein'
+import { suggest } from '../../core/suggest.js'
 import { defineCheck, found, pass, skip, type Outcome } from '../define.js'
 import {
   absenceNote,
@@ -12,7 +11,8 @@ import {
   scriptOf,
   workloads,
   type Workload,
-} from '../../providers/kubernetes/provider.js'
+  restartCommand,
+} from '../../providers/kubernetes/model.js'
 
 const P = 'vault.hashicorp.com/'
 const SECRET = `${P}agent-inject-secret-`
@@ -216,12 +216,16 @@ function judgeAnnotations(w: Workload, expectedRole: string | undefined): Outcom
   const templates = Object.keys(a)
     .filter((k) => k.startsWith(TEMPLATE))
     .map((k) => k.slice(TEMPLATE.length))
-  const closest = (name: string, among: string[]) => {
-    const best = among.map((x) => ({ x, d: distance(name, x) })).sort((p, q) => p.d - q.d)[0]
-    return best && best.d <= Math.max(2, Math.floor(name.length / 3)) ? ` (did you mean "${best.x}"?)` : ''
+  // One "did you mean" for a name the other side almost has; the pair is reported once, from the template.
+  const closest = (name: string, among: readonly string[]) => {
+    const best = suggest(name, among, 1)[0]
+    return best === undefined ? '' : ` (did you mean "${best}"?)`
   }
+  const hinted = new Set<string>()
   for (const t of templates)
-    if (!secrets.includes(t))
+    if (!secrets.includes(t)) {
+      const near = suggest(t, secrets, 1)[0]
+      if (near !== undefined) hinted.add(near)
       out.push(
         found(
           'template-without-secret',
@@ -229,12 +233,11 @@ function judgeAnnotations(w: Workload, expectedRole: string | undefined): Outcom
           { location: loc },
         ),
       )
-  for (const s of secrets)
-    if (!templates.includes(s)) {
-      // The documented default for a missing template is the Go-map dump: only a warn, since it renders.
-      if (closest(s, templates)) continue // reported once, from the template side
-      out.push(found('secret-without-template', { workload: w.ref, name: s }, { location: loc }))
     }
+  for (const s of secrets)
+    if (!templates.includes(s) && !hinted.has(s))
+      // The documented default for a missing template is the Go-map dump: only a warn, since it renders.
+      out.push(found('secret-without-template', { workload: w.ref, name: s }, { location: loc }))
 
   // Files the containers read from /vault/secrets that nothing renders.
   const secretDir = a[`${P}secret-volume-path`] ?? '/vault/secrets'

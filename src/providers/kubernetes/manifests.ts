@@ -3,19 +3,16 @@
 // socket. Multi-document YAML and `List` kinds are unrolled; each object keeps the file and line it came
 // from (SARIF locates findings with it). Secret values in manifests are registered with the redactor and
 // dropped: only key names survive.
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { extname, join, relative } from 'node:path'
+import type * as YamlModule from 'yaml'
 import type { Location } from '../../core/check.js'
-import { registerSecret } from '../../core/redact.js'
-import {
-  KINDS,
-  type Inventory,
-  type KeyState,
-  type KindName,
-  type KindState,
-  type KObject,
-  type ManifestProblem,
-} from './model.js'
+import { readInput } from '../../core/files.js'
+import { once } from '../../core/provider.js'
+import { oneLine } from '../../core/text.js'
+import type { Inventory, KindName, KindState, KObject, KubernetesApi, ManifestProblem } from './api.js'
+import { KINDS } from './model.js'
+import { secretKeyStates, withoutAppliedCopy } from './secret-keys.js'
 
 export interface ManifestSet {
   readonly inventory: Inventory
@@ -45,11 +42,30 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return r && !r.startsWith('..') ? r : file
 }
 
+/** The provider's API over `--manifests` files: no network, no SDK. */
+export function manifestsApi(paths: readonly string[], namespace: string): KubernetesApi {
+  const load = once(() => loadManifests(paths, namespace))
+  return {
+    mode: 'manifests',
+    access: async () => {
+      const set = await load()
+      return {
+        source: 'manifests',
+        denied: [],
+        files: set.files,
+        objectCount: set.inventory.objects.length,
+        problems: set.problems,
+      }
+    },
+    inventory: async () => (await load()).inventory,
+  }
+}
+
 export async function loadManifests(
   paths: readonly string[],
   defaultNamespace: string,
 ): Promise<ManifestSet> {
-  const { LineCounter, parseAllDocuments, isMap, isSeq } = await import('yaml')
+  const yaml = await import('yaml')
   const files: string[] = []
   const problems: ManifestProblem[] = []
   const objects: KObject[] = []
@@ -66,54 +82,12 @@ export async function loadManifests(
   for (const file of files) {
     let text: string
     try {
-      text = await readFile(file, 'utf8')
+      text = await readInput(file, 'manifest')
     } catch (e) {
-      problems.push({
-        message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        location: { file },
-      })
+      problems.push({ message: (e as Error).message, location: { file: displayPath(file) } })
       continue
     }
-    const shown = displayPath(file)
-    const lc = new LineCounter()
-    const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })
-    const docList = Array.isArray(docs) ? docs : [docs]
-    for (const doc of docList) {
-      if (doc.errors.length > 0) {
-        for (const err of doc.errors.slice(0, 3)) {
-          const pos = err.linePos?.[0]
-          problems.push({
-            message: err.message.split('\n')[0] ?? err.message,
-            location: { file: shown, line: pos?.line, column: pos?.col },
-          })
-        }
-        continue
-      }
-      const root = doc.contents
-      if (!root) continue
-      const lineOf = (node: unknown): number | undefined => {
-        const range = (node as { range?: [number, number, number] } | null)?.range
-        return range ? lc.linePos(range[0]).line : undefined
-      }
-      const value: unknown = doc.toJS({ maxAliasCount: 1000 })
-      const push = (raw: unknown, node: unknown) => {
-        const loc: Location = { file: shown, line: lineOf(node) }
-        const obj = normalise(raw, loc, problems)
-        if (obj) objects.push(obj)
-      }
-      if (
-        isRecord(value) &&
-        typeof value.kind === 'string' &&
-        value.kind.endsWith('List') &&
-        Array.isArray(value.items)
-      ) {
-        const itemsNode = isMap(root) ? root.get('items', true) : undefined
-        value.items.forEach((item, i) => push(item, isSeq(itemsNode) ? itemsNode.items[i] : root))
-      } else if (Array.isArray(value)) {
-        // A bare YAML sequence of objects (some generators emit this).
-        value.forEach((item, i) => push(item, isSeq(root) ? root.items[i] : root))
-      } else push(value, root)
-    }
+    readDocuments(yaml, text, displayPath(file), objects, problems)
   }
   const kinds: Partial<Record<KindName, KindState>> = {}
   for (const k of KINDS) kinds[k] = { state: 'from-manifests' }
@@ -123,6 +97,64 @@ export async function loadManifests(
     problems,
   }
 }
+
+/** Every object of one file's YAML documents, each with its line; what does not parse is a problem. */
+function readDocuments(
+  yaml: Yaml,
+  text: string,
+  shown: string,
+  objects: KObject[],
+  problems: ManifestProblem[],
+): void {
+  const lc = new yaml.LineCounter()
+  const lineOf = (node: unknown): number | undefined => {
+    const range = (node as { range?: [number, number, number] } | null)?.range
+    return range ? lc.linePos(range[0]).line : undefined
+  }
+  for (const doc of yaml.parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })) {
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors.slice(0, 3)) {
+        const pos = err.linePos?.[0]
+        problems.push({
+          message: err.message.split('\n')[0] ?? err.message,
+          location: { file: shown, line: pos?.line, column: pos?.col },
+        })
+      }
+      continue
+    }
+    const root = doc.contents
+    if (!root) continue
+    let value: unknown
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 })
+    } catch (e) {
+      // An alias bomb (a billion laughs), or an alias to nothing.
+      problems.push({
+        message: oneLine((e as Error).message, 200),
+        location: { file: shown, line: lineOf(root) },
+      })
+      continue
+    }
+    const push = (raw: unknown, node: unknown) => {
+      const obj = normalise(raw, { file: shown, line: lineOf(node) }, problems)
+      if (obj) objects.push(obj)
+    }
+    if (
+      isRecord(value) &&
+      typeof value.kind === 'string' &&
+      value.kind.endsWith('List') &&
+      Array.isArray(value.items)
+    ) {
+      const itemsNode = yaml.isMap(root) ? root.get('items', true) : undefined
+      value.items.forEach((item, i) => push(item, yaml.isSeq(itemsNode) ? itemsNode.items[i] : root))
+    } else if (Array.isArray(value)) {
+      // A bare YAML sequence of objects (some generators emit this).
+      value.forEach((item, i) => push(item, yaml.isSeq(root) ? root.items[i] : root))
+    } else push(value, root)
+  }
+}
+
+type Yaml = typeof YamlModule
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -154,28 +186,15 @@ function normalise(raw: unknown, location: Location, problems: ManifestProblem[]
       }
     }
   }
-  if (raw.kind === 'Secret' && (raw.apiVersion === 'v1' || raw.apiVersion === '')) {
-    const keys: Record<string, KeyState> = {}
-    for (const field of ['data', 'stringData'] as const) {
-      const d = raw[field]
-      if (!isRecord(d)) continue
-      for (const [k, v] of Object.entries(d)) {
-        const text = v === null || v === undefined ? '' : String(v)
-        const plain = field === 'data' ? Buffer.from(text, 'base64').toString('utf8') : text
-        registerSecret(plain)
-        registerSecret(text)
-        keys[k] = plain.length > 0 ? 'set' : 'empty'
-      }
-    }
+  if (raw.kind === 'Secret' && (raw.apiVersion === 'v1' || raw.apiVersion === ''))
     return {
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: meta as unknown as KObject['metadata'],
+      metadata: withoutAppliedCopy(meta as unknown as KObject['metadata']),
       type: typeof raw.type === 'string' ? raw.type : 'Opaque',
-      keys,
+      keys: secretKeyStates(raw.data, raw.stringData),
       location,
     }
-  }
   return { ...(raw as unknown as KObject), location }
 }
 

@@ -1,8 +1,10 @@
-// The one object model the k8s.* checks read, whichever source filled it: the live API (list calls) or
-// `--manifests` files. Objects keep their Kubernetes JSON shape (so a check reads `spec.template` the way
-// an operator reads YAML); Secrets are the exception: their values are dropped at the source and only key
-// names with a state remain. SDK-free, so checks can import it.
+// The pure helpers the k8s.* checks read the Inventory with (api.ts has the types): lookups, the workloads
+// in scope and their pods, label selectors, times, the service accounts that need a cloud identity and the
+// credentials their pods show — and, as data, the reads the doctor needs (the live provider lists exactly
+// these; a generated RBAC Role can grant exactly these). SDK-free, so checks can import it.
 import type { Location } from '../../core/check.js'
+import { oneLine } from '../../core/text.js'
+import type { Inventory, KindName, KObject, ObjectMeta } from './api.js'
 import type { KubernetesConfig } from './config.js'
 
 /** What the model reads of the doctor config: the kubernetes section, and which clouds are set up. */
@@ -13,134 +15,83 @@ export interface ModelConfig {
   readonly azure: { readonly configured: boolean }
 }
 
-export const KINDS = [
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'Pod',
-  'ServiceAccount',
-  'Secret',
-  'ExternalSecret',
-  'SecretStore',
-  'ClusterSecretStore',
-  'SecretProviderClass',
-  'CSIDriver',
-  'MutatingWebhookConfiguration',
-] as const
-export type KindName = (typeof KINDS)[number]
+// ---------------------------------------------------------------------------------------------------------
+// The reads the doctor needs
 
-export interface ObjectMeta {
-  readonly name: string
-  readonly namespace?: string
-  readonly labels?: Readonly<Record<string, string>>
-  readonly annotations?: Readonly<Record<string, string>>
-  readonly creationTimestamp?: string
-  readonly resourceVersion?: string
-  readonly managedFields?: readonly {
-    readonly time?: string
-    readonly fieldsV1?: unknown
-    readonly operation?: string
-  }[]
-}
-
-/** A Kubernetes object as JSON. `location` is set for objects read from a manifest file. */
-export interface KObject {
-  readonly apiVersion: string
-  readonly kind: string
-  readonly metadata: ObjectMeta
-  // Kubernetes specs are deep and kind-specific; checks narrow what they read.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly spec?: any
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly status?: any
-  /** Secrets only: key → state. Never a value. */
-  readonly keys?: Readonly<Record<string, KeyState>>
-  readonly type?: string
-  // MutatingWebhookConfiguration
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly webhooks?: any[]
-  readonly location?: Location
-}
-
-export type KeyState = 'set' | 'empty'
-
-/**
- * How much a kind's absence proves. `listed`: the API listed it, so absent means absent. `forbidden` /
- * `not-served`: unknown. `from-manifests`: the files are a subset of what the cluster will hold.
- */
-export interface KindState {
-  readonly state: 'listed' | 'forbidden' | 'not-served' | 'from-manifests'
-  readonly detail?: string
-}
-
-export interface Inventory {
-  readonly source: 'live' | 'manifests'
-  /** The namespace the doctor looks at (live), or the default for manifest objects without one. */
-  readonly namespace: string
-  readonly objects: readonly KObject[]
-  readonly kinds: Readonly<Partial<Record<KindName, KindState>>>
-  /** ESO versions the cluster serves (from its CRD), when it could be read. */
-  readonly esoServedVersions?: readonly string[]
-}
-
-export interface ManifestProblem {
-  readonly message: string
-  readonly location: Location
-}
-
-/** What the API (or the files) told us before any object was read. */
-export interface AccessInfo {
-  readonly source: 'live' | 'manifests'
-  readonly server?: string
-  readonly user?: string
+/** One kind the doctor lists: where it is served, and what missing it costs. */
+export interface KindRead {
+  readonly kind: KindName
+  /** API group; '' for the core group. */
+  readonly group: string
+  /** Built-in kinds: their version. Custom resources: undefined — API discovery tells which one is served. */
   readonly version?: string
-  /** Reads the doctor needs that a SelfSubjectAccessReview refused. */
-  readonly denied: readonly DeniedRead[]
-  /** Manifests: files read, objects found, and what could not be parsed. */
-  readonly files?: readonly string[]
-  readonly objectCount?: number
-  readonly problems?: readonly ManifestProblem[]
+  /** The plural resource name RBAC and the URL use. */
+  readonly resource: string
+  readonly namespaced: boolean
+  /** Missing it blinds one check (or part of one), not the doctor. */
+  readonly optional: boolean
+  /** What the doctor reads it for (a generated Role says why it grants each read). */
+  readonly why: string
 }
 
-export interface DeniedRead {
-  readonly verb: string
+/** Every kind the doctor lists, in report order. `list` is the only verb it needs on any of them. */
+// prettier-ignore
+export const READS: readonly KindRead[] = [
+  { kind: 'Deployment', group: 'apps', version: 'v1', resource: 'deployments', namespaced: true, optional: false, why: 'the workload, its pod template and service account' },
+  { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', namespaced: true, optional: true, why: 'workloads selected by kubernetes.selector' },
+  { kind: 'DaemonSet', group: 'apps', version: 'v1', resource: 'daemonsets', namespaced: true, optional: true, why: 'workloads selected by kubernetes.selector' },
+  { kind: 'Pod', group: '', version: 'v1', resource: 'pods', namespaced: true, optional: false, why: 'what the running pods got: injected containers, start times, credentials' },
+  { kind: 'ServiceAccount', group: '', version: 'v1', resource: 'serviceaccounts', namespaced: true, optional: false, why: 'workload-identity annotations' },
+  { kind: 'Secret', group: '', version: 'v1', resource: 'secrets', namespaced: true, optional: true, why: 'key names and when they changed (values are dropped as they arrive)' },
+  { kind: 'ExternalSecret', group: 'external-secrets.io', resource: 'externalsecrets', namespaced: true, optional: true, why: 'sync status and refresh interval' },
+  { kind: 'SecretStore', group: 'external-secrets.io', resource: 'secretstores', namespaced: true, optional: true, why: 'store status and the service account it logs in as' },
+  { kind: 'ClusterSecretStore', group: 'external-secrets.io', resource: 'clustersecretstores', namespaced: false, optional: true, why: 'store status and the service account it logs in as' },
+  { kind: 'SecretProviderClass', group: 'secrets-store.csi.x-k8s.io', resource: 'secretproviderclasses', namespaced: true, optional: true, why: 'the objects the CSI driver fetches and syncs' },
+  { kind: 'CSIDriver', group: 'storage.k8s.io', version: 'v1', resource: 'csidrivers', namespaced: false, optional: true, why: 'whether the Secrets Store CSI driver is installed' },
+  { kind: 'MutatingWebhookConfiguration', group: 'admissionregistration.k8s.io', version: 'v1', resource: 'mutatingwebhookconfigurations', namespaced: false, optional: true, why: 'whether the Vault Agent Injector is installed' },
+]
+
+export const KINDS: readonly KindName[] = READS.map((r) => r.kind)
+
+/** A read as SelfSubjectAccessReview asks it, and as an RBAC rule grants it. */
+export interface NeededRead {
+  readonly verb: 'list'
   readonly resource: string
   readonly group: string
-  readonly namespace?: string
-  /** Cluster-scoped extras (CSI driver, injector webhook): missing them blinds one check, not the doctor. */
+  readonly namespaced: boolean
   readonly optional: boolean
 }
 
-/** The reads the doctor needs, asked of SelfSubjectAccessReview, and used by the list calls. */
-export const NEEDED_READS: readonly (Omit<DeniedRead, 'namespace'> & { readonly namespaced: boolean })[] = [
-  { verb: 'list', resource: 'deployments', group: 'apps', namespaced: true, optional: false },
-  { verb: 'list', resource: 'pods', group: '', namespaced: true, optional: false },
-  { verb: 'list', resource: 'serviceaccounts', group: '', namespaced: true, optional: false },
-  { verb: 'list', resource: 'secrets', group: '', namespaced: true, optional: true },
-  {
-    verb: 'list',
-    resource: 'externalsecrets',
-    group: 'external-secrets.io',
-    namespaced: true,
-    optional: true,
-  },
-  { verb: 'list', resource: 'secretstores', group: 'external-secrets.io', namespaced: true, optional: true },
-  {
-    verb: 'list',
-    resource: 'secretproviderclasses',
-    group: 'secrets-store.csi.x-k8s.io',
-    namespaced: true,
-    optional: true,
-  },
-  { verb: 'list', resource: 'csidrivers', group: 'storage.k8s.io', namespaced: false, optional: true },
-  {
-    verb: 'list',
-    resource: 'mutatingwebhookconfigurations',
-    group: 'admissionregistration.k8s.io',
-    namespaced: false,
-    optional: true,
-  },
+/** The reads the doctor needs, asked of SelfSubjectAccessReview (all at once) before anything is listed. */
+export const NEEDED_READS: readonly NeededRead[] = READS.map((r) => ({
+  verb: 'list',
+  resource: r.resource,
+  group: r.group,
+  namespaced: r.namespaced,
+  optional: r.optional,
+}))
+
+/** Custom resource groups whose served version API discovery tells, each with the version preferred. */
+export const CUSTOM_GROUPS: Readonly<Record<string, { readonly prefer: string }>> = {
+  // ESO v0.16 serves v1 and v1beta1; v0.17+ only v1; up to v0.15 only v1beta1.
+  'external-secrets.io': { prefer: 'v1' },
+  'secrets-store.csi.x-k8s.io': { prefer: 'v1' },
+}
+
+/**
+ * Non-resource URLs the doctor GETs: the version, and discovery of each custom group (which every
+ * authenticated user may read through the built-in system:discovery and system:public-info-viewer roles).
+ */
+export const DISCOVERY_PATHS: readonly string[] = [
+  '/version',
+  ...Object.keys(CUSTOM_GROUPS).map((g) => `/apis/${g}`),
 ]
+
+/** The version to list a custom group at: the one we prefer when served, else the server's preferred one. */
+export function pickVersion(group: string, served: readonly string[]): string | undefined {
+  const prefer = CUSTOM_GROUPS[group]?.prefer
+  return prefer && served.includes(prefer) ? prefer : served[0]
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Lookups
@@ -323,7 +274,11 @@ export interface Container {
     value?: string
     valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } }
   }[]
-  readonly envFrom?: readonly { secretRef?: { name: string; optional?: boolean }; prefix?: string }[]
+  readonly envFrom?: readonly {
+    secretRef?: { name: string; optional?: boolean }
+    configMapRef?: { name: string; optional?: boolean }
+    prefix?: string
+  }[]
   readonly volumeMounts?: readonly { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[]
   readonly restartPolicy?: string
 }
@@ -352,29 +307,7 @@ export function envSecretRefs(spec: PodSpec): Map<string, Set<string>> {
 export const scriptOf = (c: Container): string => [...(c.command ?? []), ...(c.args ?? [])].join(' ')
 
 // ---------------------------------------------------------------------------------------------------------
-// Time and durations
-
-/** Go's time.ParseDuration (what ESO's refreshInterval is): `1h`, `15m0s`, `1.5h`, `0`. No `d`. */
-export function parseGoDuration(text: string): number | undefined {
-  const t = text.trim()
-  if (t === '0' || t === '+0' || t === '-0') return 0
-  const m = t.match(/^([+-]?)((?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/)
-  if (!m) return undefined
-  const units: Record<string, number> = {
-    ns: 1e-6,
-    us: 1e-3,
-    µs: 1e-3,
-    μs: 1e-3,
-    ms: 1,
-    s: 1e3,
-    m: 6e4,
-    h: 3.6e6,
-  }
-  let total = 0
-  for (const part of t.replace(/^[+-]/, '').matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g))
-    total += Number(part[1]) * (units[part[2] as string] as number)
-  return m[1] === '-' ? -total : total
-}
+// Times
 
 /** When an object last changed, as far as the API shows: the newest managedFields entry, else creation. */
 export function lastChanged(o: KObject): Date | undefined {
@@ -410,16 +343,24 @@ export function podStarted(p: KObject): Date | undefined {
   return best === undefined || Number.isNaN(best) ? undefined : new Date(best)
 }
 
-/** A condition of `status.conditions` by type. */
-export function condition(o: KObject, type: string) {
-  const list: {
-    type: string
-    status: string
-    reason?: string
-    message?: string
-    lastTransitionTime?: string
-  }[] = o.status?.conditions ?? []
-  return list.find((c) => c.type === type)
+export interface Condition {
+  readonly type: string
+  readonly status: string
+  readonly reason?: string
+  readonly message?: string
+  readonly lastTransitionTime?: string
+}
+
+/**
+ * A condition of `status.conditions` by type. Its reason and message are a controller's words, quoted in
+ * findings verbatim — as one printable line, so they can forge neither a terminal nor a CI log line.
+ */
+export function condition(o: KObject, type: string): Condition | undefined {
+  const list: unknown = o.status?.conditions
+  const c = (Array.isArray(list) ? (list as Condition[]) : []).find((x) => x?.type === type)
+  if (!c) return undefined
+  const line = (v: unknown) => (typeof v === 'string' ? oneLine(v, 500) : undefined)
+  return { ...c, status: String(c.status), reason: line(c.reason), message: line(c.message) }
 }
 
 export const GKE_ANNOTATION = 'iam.gke.io/gcp-service-account'
@@ -436,8 +377,12 @@ export interface IdentityAccount {
   readonly workload?: Workload
   /** The clouds this account must be bound to, each with the evidence. */
   readonly clouds: Map<Cloud, string>
-  /** Clouds whose evidence is only the doctor config: the pod may get credentials another way. */
-  readonly configOnly: Set<Cloud>
+  /**
+   * Clouds whose evidence does not by itself require the annotation — the doctor config sets the cloud up,
+   * or the pod carries the Azure workload-identity label — so the pod may get credentials another way:
+   * what the pods show decides (see credentialEvidence).
+   */
+  readonly podsDecide: Set<Cloud>
 }
 
 const storeCloud = (o: KObject): Cloud | undefined => {
@@ -458,16 +403,11 @@ export function identityServiceAccounts(inv: Inventory, config: ModelConfig): Id
   const add = (ns: string, name: string, why: string, workload?: Workload) => {
     const key = `${ns}/${name}`
     let e = out.get(key)
-    if (!e) out.set(key, (e = { ns, name, why, workload, clouds: new Map(), configOnly: new Set() }))
+    if (!e) out.set(key, (e = { ns, name, why, workload, clouds: new Map(), podsDecide: new Set() }))
     return e
   }
   for (const w of workloads(inv, config)) {
-    const e = add(
-      w.namespace,
-      w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount ?? 'default',
-      `${w.ref} runs as it`,
-      w,
-    )
+    const e = add(w.namespace, serviceAccountOf(w.podSpec), `${w.ref} runs as it`, w)
     const fromConfig: [Cloud, boolean, string][] = [
       ['aws', config.aws.configured, 'the doctor config sets up AWS'],
       ['gcp', config.gcp.configured, 'the doctor config sets up Google Secret Manager'],
@@ -476,15 +416,19 @@ export function identityServiceAccounts(inv: Inventory, config: ModelConfig): Id
     for (const [cloud, on, why] of fromConfig)
       if (on && !e.clouds.has(cloud)) {
         e.clouds.set(cloud, why)
-        e.configOnly.add(cloud)
+        e.podsDecide.add(cloud)
       }
+    if (w.templateMeta.labels?.[AZURE_LABEL] === 'true' && !e.clouds.has('azure')) {
+      e.clouds.set('azure', `${w.ref} has the pod label ${AZURE_LABEL}: "true"`)
+      e.podsDecide.add('azure')
+    }
     for (const cls of csiClassesOf(w.podSpec)) {
       const spc = findObject(inv, 'SecretProviderClass', w.namespace, cls)
       const params = spc?.spec?.parameters ?? {}
       const evidence = `it mounts SecretProviderClass ${cls}`
       const firm = (cloud: Cloud, why: string) => {
         e.clouds.set(cloud, why)
-        e.configOnly.delete(cloud)
+        e.podsDecide.delete(cloud)
       }
       if (spc?.spec?.provider === 'aws' && params.usePodIdentity !== 'true') firm('aws', evidence)
       if (spc?.spec?.provider === 'gcp') firm('gcp', evidence)
@@ -503,7 +447,7 @@ export function identityServiceAccounts(inv: Inventory, config: ModelConfig): Id
     if (!ref?.name || !cloud) continue
     const e = add(ref.namespace ?? nsOf(o, inv), ref.name, `${refOf(o, inv)} logs in as it`)
     e.clouds.set(cloud, `${refOf(o, inv)} logs in to ${cloud} as it`)
-    e.configOnly.delete(cloud)
+    e.podsDecide.delete(cloud)
   }
   for (const e of out.values()) {
     const sa = findObject(inv, 'ServiceAccount', e.ns, e.name)
@@ -515,6 +459,119 @@ export function identityServiceAccounts(inv: Inventory, config: ModelConfig): Id
       e.clouds.set('azure', `it carries ${AZURE_ANNOTATION}`)
   }
   return [...out.values()]
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Credentials a pod gets other than through its service account's workload-identity annotation
+
+/** Environment variables through which each cloud's SDK finds credentials of another kind. */
+const OTHER_CREDENTIALS: Readonly<Record<Cloud, readonly (readonly [variable: string, what: string])[]>> = {
+  aws: [
+    ['AWS_WEB_IDENTITY_TOKEN_FILE', 'a web identity token'],
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'EKS Pod Identity'],
+    ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'container credentials'],
+    ['AWS_ACCESS_KEY_ID', 'an access key'],
+    ['AWS_SHARED_CREDENTIALS_FILE', 'a credentials file'],
+  ],
+  gcp: [['GOOGLE_APPLICATION_CREDENTIALS', 'a key file']],
+  azure: [
+    // With the pod label, the webhook adds the federated token for this client id; without it, the id picks
+    // a user-assigned managed identity.
+    ['AZURE_CLIENT_ID', 'a client id set on the container'],
+    ['AZURE_CLIENT_SECRET', 'a service principal secret'],
+    ['AZURE_CLIENT_CERTIFICATE_PATH', 'a service principal certificate'],
+    ['AZURE_FEDERATED_TOKEN_FILE', 'a federated token'],
+    ['AZURE_USERNAME', 'a user name and password'],
+  ],
+}
+
+/** Mount paths where a cloud SDK looks for a credentials file of its own. */
+const CREDENTIAL_DIRS: Readonly<Record<Cloud, RegExp | undefined>> = {
+  aws: /(^|\/)\.aws(\/|$)/,
+  gcp: /(^|\/)\.config\/gcloud(\/|$)/,
+  azure: /(^|\/)\.azure(\/|$)/,
+}
+
+/** What the pods of a service account show about credentials for one cloud, other than its annotation. */
+export interface CredentialEvidence {
+  /** What was read: running pods (they show what admission webhooks injected) or pod templates. */
+  readonly from: 'running pods' | 'pod templates'
+  /** Another source the pods get this cloud's credentials from, named (`EKS Pod Identity (AWS_…)`). */
+  readonly other?: string
+  /** Why the pods cannot settle it: a variable source whose keys the doctor cannot see. */
+  readonly unknown?: string
+}
+
+/**
+ * Reads the pods that run as `sa` (the running ones when the API listed any, else the templates of the
+ * workloads in scope) for another source of `cloud` credentials.
+ */
+export function credentialEvidence(
+  inv: Inventory,
+  config: ModelConfig,
+  sa: Pick<IdentityAccount, 'ns' | 'name'>,
+  cloud: Cloud,
+): CredentialEvidence {
+  const mine = workloads(inv, config).filter(
+    (w) => w.namespace === sa.ns && serviceAccountOf(w.podSpec) === sa.name,
+  )
+  const running = inv.source === 'live' ? mine.flatMap((w) => podsOf(inv, w)) : []
+  const from = running.length > 0 ? 'running pods' : 'pod templates'
+  const specs: PodSpec[] = running.length > 0 ? running.map((p) => p.spec) : mine.map((w) => w.podSpec)
+  let unknown: string | undefined
+  for (const spec of specs)
+    for (const c of [...initContainersOf(spec), ...containersOf(spec)]) {
+      const found = containerCredential(c, cloud, (name) => envFromKeys(inv, sa.ns, name))
+      if (found.other) return { from, other: `${found.other} in container ${c.name}` }
+      unknown ??= found.unknown && `container ${c.name} ${found.unknown}`
+    }
+  return { from, unknown }
+}
+
+export const serviceAccountOf = (spec: PodSpec): string =>
+  spec?.serviceAccountName ?? spec?.serviceAccount ?? 'default'
+
+/** The key names a Secret holds, when the inventory shows it; undefined when unknown. */
+function envFromKeys(inv: Inventory, ns: string, secret: string): readonly string[] | undefined {
+  const s = findObject(inv, 'Secret', ns, secret)
+  return s?.keys ? Object.keys(s.keys) : undefined
+}
+
+function containerCredential(
+  c: Container,
+  cloud: Cloud,
+  secretKeys: (name: string) => readonly string[] | undefined,
+): { other?: string; unknown?: string } {
+  const vars = OTHER_CREDENTIALS[cloud]
+  const named = (names: readonly string[], how: string) => {
+    const hit = vars.find(([v]) => names.includes(v))
+    return hit ? `${hit[1]} (${hit[0]}${how})` : undefined
+  }
+  const direct = named(
+    (c.env ?? []).map((e) => e.name),
+    '',
+  )
+  if (direct) return { other: direct }
+  const dir = CREDENTIAL_DIRS[cloud]
+  const mount = dir && (c.volumeMounts ?? []).find((m) => dir.test(m.mountPath))
+  if (mount) return { other: `a credentials file mounted at ${mount.mountPath}` }
+  let unknown: string | undefined
+  for (const from of c.envFrom ?? []) {
+    const prefix = from.prefix ?? ''
+    if (from.secretRef?.name) {
+      const keys = secretKeys(from.secretRef.name)
+      if (!keys) unknown ??= `takes every key of Secret ${from.secretRef.name}, which the doctor cannot see`
+      const hit =
+        keys &&
+        named(
+          keys.map((k) => prefix + k),
+          ` from Secret ${from.secretRef.name}`,
+        )
+      if (hit) return { other: hit }
+    } else if (from.configMapRef?.name)
+      unknown ??= `takes every key of ConfigMap ${from.configMapRef.name}, which the doctor does not read`
+  }
+  return { unknown }
 }
 
 /** The object names a SecretProviderClass fetches (objectName/objectAlias, or GCP `path`), or a parse error. */

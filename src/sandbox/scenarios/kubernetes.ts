@@ -181,11 +181,26 @@ const awsStore = (ready = true): RawObject => ({
   },
 })
 
-function externalSecret(refreshInterval: string, syncedAt: number, error?: string): RawObject {
+function externalSecret(
+  refreshInterval: string,
+  syncedAt: number,
+  error?: string,
+  appliedAs = 'external-secrets.io/v1',
+): RawObject {
+  const applied = JSON.stringify({
+    apiVersion: appliedAs,
+    kind: 'ExternalSecret',
+    metadata: { name: 'pipeline-credentials', namespace: NS },
+  })
   return {
     apiVersion: 'external-secrets.io/v1',
     kind: 'ExternalSecret',
-    metadata: { name: 'pipeline-credentials', namespace: NS, generation: 1 },
+    metadata: {
+      name: 'pipeline-credentials',
+      namespace: NS,
+      generation: 1,
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': applied },
+    },
     spec: {
       refreshInterval,
       secretStoreRef: { name: 'aws-secrets-manager', kind: 'SecretStore' },
@@ -367,6 +382,29 @@ const envFromSpec = (csi: boolean) => ({
     : {}),
 })
 const RELOADER = { 'reloader.stakater.com/auto': 'true' }
+/** The agent calling a cloud itself: no operator, no sidecar, no credential in its spec. */
+const bareAgentSpec = {
+  serviceAccountName: 'expanso-edge',
+  containers: [
+    {
+      name: 'expanso-edge',
+      image: 'ghcr.io/expanso-io/expanso-edge:latest',
+      args: ['run', '--config', '/etc/expanso/pipeline.yaml'],
+      volumeMounts: [{ name: 'pipeline-config', mountPath: '/etc/expanso', readOnly: true }],
+    },
+  ],
+  volumes: [{ name: 'pipeline-config', configMap: { name: 'expanso-pipeline' } }],
+}
+
+const bareAgentCluster =
+  (env: { name: string; value: string }[] = []) =>
+  (now: number) => {
+    const spec = env.length
+      ? { ...bareAgentSpec, containers: bareAgentSpec.containers.map((c) => ({ ...c, env })) }
+      : bareAgentSpec
+    const dep = deployment(spec)
+    return [serviceAccount('expanso-edge', {}, now - 72 * H), dep, ...pods(dep, now - 2 * H)]
+  }
 
 // ---------------------------------------------------------------------------------------------------------
 // Live scenarios
@@ -381,6 +419,8 @@ interface LiveSpec {
   readonly blackHole?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
+  /** More of the doctor config than the kubernetes section (a cloud it sets up). */
+  readonly config?: Readonly<Record<string, unknown>>
 }
 
 function liveScenario(spec: LiveSpec): Scenario {
@@ -400,7 +440,7 @@ function liveScenario(spec: LiveSpec): Scenario {
       const kubeconfig = join(dir, 'kubeconfig')
       await writeFile(kubeconfig, sim.kubeconfig({ namespace: NS }), { mode: 0o600 })
       return {
-        config: { kubernetes: { kubeconfig, namespace: NS, deployment: 'expanso-edge' } },
+        config: { ...spec.config, kubernetes: { kubeconfig, namespace: NS, deployment: 'expanso-edge' } },
         env: { NO_PROXY: '127.0.0.1,localhost' },
         options: spec.options ?? { timeout: '10s' },
         requestLog: () => sim.server.requests.map((r) => ({ ...r, server: 'kubernetes' })),
@@ -432,6 +472,7 @@ const esoCluster =
       secretAt?: number
       podsAt?: number
       reloader?: boolean
+      appliedAs?: string
     } = {},
   ) =>
   (now: number) => {
@@ -444,7 +485,7 @@ const esoCluster =
         now - 72 * H,
       ),
       awsStore(),
-      externalSecret(o.refresh ?? '1h', now - 20 * 60_000, o.error),
+      externalSecret(o.refresh ?? '1h', now - 20 * 60_000, o.error, o.appliedAs),
       ...(o.error ? [] : [secret('pipeline-credentials', secretAt)]),
       dep,
       ...pods(dep, now - (o.podsAt ?? 2) * H),
@@ -658,6 +699,49 @@ const live: Scenario[] = [
     expect: {
       'k8s.access': { status: 'fail', finding: 'forbidden', remedies: ['k8s.grant-read-rbac'] },
       ...Object.fromEntries(DEPENDENTS.map((id) => [id, dependencyFailed])),
+    },
+    exitCode: 1,
+  }),
+  liveScenario({
+    name: 'k8s-irsa-no-other-credentials',
+    description:
+      'the agent calls AWS itself, its ServiceAccount has no IRSA annotation, and its running pods get no credentials any other way',
+    objects: bareAgentCluster(),
+    config: { aws: { region: 'us-east-1' } },
+    expect: {
+      'k8s.sa-annotations': {
+        status: 'fail',
+        finding: 'irsa-missing',
+        remedies: ['auth.check-sa-annotations', 'auth.verify-iam'],
+      },
+    },
+    exitCode: 1,
+  }),
+  liveScenario({
+    name: 'k8s-eks-pod-identity',
+    description:
+      'no IRSA annotation, but the running pods get credentials from EKS Pod Identity: nothing to fix',
+    objects: bareAgentCluster([
+      { name: 'AWS_CONTAINER_CREDENTIALS_FULL_URI', value: 'http://169.254.170.23/v1/credentials' },
+      {
+        name: 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
+        value: '/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token',
+      },
+    ]),
+    config: { aws: { region: 'us-east-1' } },
+    exitCode: 0,
+  }),
+  liveScenario({
+    name: 'k8s-eso-applied-v1beta1',
+    description:
+      'the ExternalSecret was applied as external-secrets.io/v1beta1; API discovery says the cluster serves only v1',
+    objects: esoCluster({ appliedAs: 'external-secrets.io/v1beta1' }),
+    expect: {
+      'k8s.external-secret': {
+        status: 'fail',
+        finding: 'v1beta1-not-served',
+        remedies: ['k8s.migrate-eso-v1'],
+      },
     },
     exitCode: 1,
   }),
@@ -1069,6 +1153,41 @@ const manifests: Scenario[] = [
         status: 'warn',
         finding: 'env-not-refreshed',
         remedies: ['refresh.restart-agent', 'k8s.reload-on-change'],
+      },
+    },
+    exitCode: 1,
+  }),
+  manifestScenario({
+    name: 'k8s-manifests-azure-client-id-missing',
+    description:
+      'a pod labelled for Azure workload identity whose ServiceAccount has no client-id and whose containers set no AZURE_CLIENT_ID',
+    files: {
+      'serviceaccount.yaml': D['vault-injector']['serviceaccount.yaml'],
+      'deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: expanso-edge
+  namespace: expanso-system
+spec:
+  selector:
+    matchLabels: {app: expanso-edge}
+  template:
+    metadata:
+      labels:
+        app: expanso-edge
+        azure.workload.identity/use: "true"
+    spec:
+      serviceAccountName: expanso-edge
+      containers:
+        - name: expanso-edge
+          image: ghcr.io/expanso-io/expanso-edge:latest
+`,
+    },
+    expect: {
+      'k8s.sa-annotations': {
+        status: 'fail',
+        finding: 'azure-missing',
+        remedies: ['auth.check-sa-annotations', 'auth.verify-iam'],
       },
     },
     exitCode: 1,
