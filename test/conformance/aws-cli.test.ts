@@ -1,11 +1,12 @@
 // Simulator fidelity: Debian's awscli (botocore, a client nobody here wrote) against the loopback AWS.
 // It must accept the simulator's signatures checks, XML and JSON, and map its errors to the right codes.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasCommand } from '../helpers/tools.js'
 import {
   AWS_CANARIES,
   AWS_READ_OPERATIONS,
@@ -18,6 +19,8 @@ import {
 } from '../../src/sandbox/aws.js'
 
 const AWS = '/usr/bin/aws'
+// .ci/run installs Debian's awscli; locally a missing one skips, in CI it fails (test/helpers/tools.ts).
+const HAS_AWS = hasCommand(AWS)
 const CLI_LIMIT_MS = 60_000
 /** The longest test makes three awscli calls. */
 const TEST_LIMIT = { timeout: 3 * CLI_LIMIT_MS + 10_000 }
@@ -69,7 +72,7 @@ async function aws(args: string[], env: Record<string, string> = {}, target = ()
   }
 }
 
-describe.skipIf(!existsSync(AWS)).concurrent('awscli against the AWS simulator', TEST_LIMIT, () => {
+describe.skipIf(!HAS_AWS).concurrent('awscli against the AWS simulator', TEST_LIMIT, () => {
   it('sts get-caller-identity', async () => {
     const r = await aws(['sts', 'get-caller-identity'])
     expect(r.stderr).toBe('')
@@ -145,7 +148,7 @@ describe.skipIf(!existsSync(AWS)).concurrent('awscli against the AWS simulator',
   })
 })
 
-describe.skipIf(!existsSync(AWS)).concurrent('awscli and a skewed, throttling AWS', TEST_LIMIT, () => {
+describe.skipIf(!HAS_AWS).concurrent('awscli and a skewed, throttling AWS', TEST_LIMIT, () => {
   it('Signature expired when the server clock is 10 minutes ahead', async () => {
     const r = await aws(['sts', 'get-caller-identity'], {}, () => skewed)
     expect(r.stderr).toMatch(/\(SignatureDoesNotMatch\).*Signature expired: \d{8}T\d{6}Z is now earlier than/)

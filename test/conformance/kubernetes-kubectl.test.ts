@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasCommand } from '../helpers/tools.js'
 import { startKubeSim, type KubeSim } from '../../src/sandbox/kubernetes.js'
 import {
   CANARY,
@@ -28,6 +29,8 @@ const KUBECTL = [
   '/usr/bin/kubectl',
   '/usr/local/bin/kubectl',
 ].find((p) => existsSync(p))
+// .ci/run installs kubectl; locally a missing one skips, in CI it fails (test/helpers/tools.ts).
+const HAS_KUBECTL = hasCommand(KUBECTL ?? 'kubectl')
 
 let sim: KubeSim
 let kubeconfig: string
@@ -64,7 +67,7 @@ const kubectl = (...args: string[]) =>
     timeout: 30_000,
   })
 
-describe.skipIf(!KUBECTL)(
+describe.skipIf(!HAS_KUBECTL)(
   `kubectl against the simulator${KUBECTL ? '' : ' (skipped: no kubectl binary on this machine)'}`,
   () => {
     it('gets serviceaccounts, deployments, pods and secrets', async () => {

@@ -1,12 +1,13 @@
 // Simulator fidelity: clients nobody here wrote — Debian's python3-hvac and node-vault — accept the
 // loopback Vault and read it the way they read a real one.
-import { execFile, execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hasPythonModules } from '../helpers/tools.js'
 import {
   healthyVaultState,
   makeServiceAccountJwt,
@@ -34,15 +35,8 @@ beforeAll(async () => {
 afterAll(() => sim.close())
 
 // .ci/run installs Debian's python3-hvac for /usr/bin/python3; without it this conformance test cannot run.
-const hasHvac = (() => {
-  if (!existsSync(PY)) return false
-  try {
-    execFileSync(PY, ['-c', 'import hvac'], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-})()
+// .ci/run installs Debian's python3-hvac; locally a missing hvac skips, in CI it fails (test/helpers/tools.ts).
+const hasHvac = hasPythonModules('hvac', 'requests')
 
 describe('vault simulator conformance', () => {
   it.runIf(hasHvac)(
