@@ -9,7 +9,7 @@ import type * as YamlModule from 'yaml'
 import type { Location } from '../../core/check.js'
 import { readInput } from '../../core/files.js'
 import { once } from '../../core/provider.js'
-import { oneLine } from '../../core/text.js'
+import { parseYaml } from '../../core/yaml.js'
 import type { Inventory, KindName, KindState, KObject, KubernetesApi, ManifestProblem } from './api.js'
 import { KINDS } from './model.js'
 import { secretKeyStates, withoutAppliedCopy } from './secret-keys.js'
@@ -98,7 +98,11 @@ export async function loadManifests(
   }
 }
 
-/** Every object of one file's YAML documents, each with its line; what does not parse is a problem. */
+/**
+ * Every object of one file's YAML documents, each with its line; what does not parse is a problem. The file is
+ * hostile input: core/yaml refuses nesting deep enough to crash the parser, quadratic duplicate-key scans and
+ * alias bombs, each as a problem with its line.
+ */
 function readDocuments(
   yaml: Yaml,
   text: string,
@@ -106,35 +110,21 @@ function readDocuments(
   objects: KObject[],
   problems: ManifestProblem[],
 ): void {
-  const lc = new yaml.LineCounter()
+  const parsed = parseYaml(text)
+  if (!parsed.ok) {
+    problems.push({
+      message: parsed.message,
+      location: { file: shown, line: parsed.line, column: parsed.column },
+    })
+    return
+  }
   const lineOf = (node: unknown): number | undefined => {
     const range = (node as { range?: [number, number, number] } | null)?.range
-    return range ? lc.linePos(range[0]).line : undefined
+    return range ? parsed.lineCounter.linePos(range[0]).line : undefined
   }
-  for (const doc of yaml.parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false })) {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors.slice(0, 3)) {
-        const pos = err.linePos?.[0]
-        problems.push({
-          message: err.message.split('\n')[0] ?? err.message,
-          location: { file: shown, line: pos?.line, column: pos?.col },
-        })
-      }
-      continue
-    }
+  parsed.docs.forEach((doc, d) => {
     const root = doc.contents
-    if (!root) continue
-    let value: unknown
-    try {
-      value = doc.toJS({ maxAliasCount: 1000 })
-    } catch (e) {
-      // An alias bomb (a billion laughs), or an alias to nothing.
-      problems.push({
-        message: oneLine((e as Error).message, 200),
-        location: { file: shown, line: lineOf(root) },
-      })
-      continue
-    }
+    const value = parsed.values[d]
     const push = (raw: unknown, node: unknown) => {
       const obj = normalise(raw, { file: shown, line: lineOf(node) }, problems)
       if (obj) objects.push(obj)
@@ -151,7 +141,7 @@ function readDocuments(
       // A bare YAML sequence of objects (some generators emit this).
       value.forEach((item, i) => push(item, yaml.isSeq(root) ? root.items[i] : root))
     } else push(value, root)
-  }
+  })
 }
 
 type Yaml = typeof YamlModule
