@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import type { Format } from '../app/formats.js'
-import { EdgeCommand } from './base.js'
+import { EdgeCommand, formatWithJson } from './base.js'
 import { doctorFlags } from './flags.js'
 
 export default class Demo extends EdgeCommand {
@@ -12,13 +12,15 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     '<%= config.bin %> demo',
     '<%= config.bin %> demo --list',
     '<%= config.bin %> demo vault-permission-denied',
-    '<%= config.bin %> demo node-broken --format json',
+    '<%= config.bin %> demo node-broken --json',
   ]
   static override args = {
     scenario: Args.string({ description: 'scenario name (see --list)', default: 'node-broken' }),
   }
   static override flags = {
-    list: Flags.boolean({ summary: 'Name the scenarios, one a line.' }),
+    list: Flags.boolean({
+      summary: 'List the scenarios by provider, each marked healthy or broken, with what it shows.',
+    }),
     'exit-code': Flags.boolean({ summary: "Exit with the doctor's exit code (0/1/3) instead of 0." }),
     keep: Flags.boolean({ summary: 'Keep the scenario folder and print where it is.' }),
     format: doctorFlags.format,
@@ -32,10 +34,14 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Demo)
+    const format = await formatWithJson(flags, 'text')
     const { scenarios, findScenario } = await import('../sandbox/scenarios/index.js')
     if (flags.list) {
-      process.stdout.write(scenarios.map((s) => s.name).join('\n') + '\n')
-      return
+      const { scenarioListText, scenarioRow } = await import('../render/catalog.js')
+      const rows = scenarios.map(scenarioRow)
+      if (format === 'json') return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`)
+      const { titleOf } = await import('../app/providers.js')
+      return void process.stdout.write(scenarioListText(rows, titleOf))
     }
     const scenario = findScenario(args.scenario)
     if (!scenario) {
@@ -61,7 +67,7 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
       const result = await runDoctor({
         config: prepared.configFile,
         providers: scenario.providers,
-        format: flags.format as Format,
+        format: format as Format,
         verbose: flags.verbose,
         only: flags.only ?? o.only,
         skip: [...(flags.skip ?? []), ...(o.skip ?? [])],

@@ -1,4 +1,4 @@
-import { EdgeCommand } from './base.js'
+import { EdgeCommand, formatWithJson } from './base.js'
 import { doctorFlags } from './flags.js'
 import type { Format } from '../app/formats.js'
 import type { FailOn } from '../core/report.js'
@@ -11,14 +11,16 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
   static override examples = [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor --provider vault --only "vault.*" --verbose',
-    '<%= config.bin %> doctor --format json -o report.json',
+    '<%= config.bin %> doctor --json -o report.json',
     '<%= config.bin %> doctor --offline --manifests k8s/ --format sarif > doctor.sarif',
     '<%= config.bin %> doctor --format github --fail-on warn',
+    '<%= config.bin %> doctor --offline --manifests k8s/ --format codeclimate -o gl-code-quality-report.json',
   ]
   static override flags = doctorFlags
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Doctor)
+    const format = await formatWithJson(flags, 'text')
     // Loaded here, not at the top: `--version` and `--help` must not pay for the registry.
     const { runDoctor } = await import('../app/doctor.js')
     const { exitCode } = await runDoctor({
@@ -26,7 +28,7 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
       providers: flags.provider,
       only: flags.only,
       skip: flags.skip,
-      format: flags.format as Format,
+      format: format as Format,
       output: flags.output,
       failOn: flags['fail-on'] as FailOn,
       timeout: flags.timeout,

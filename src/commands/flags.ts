@@ -16,7 +16,11 @@ export const doctorFlags = {
     helpValue: 'GLOB',
   }),
   skip: Flags.string({ summary: 'Skip checks whose id matches.', multiple: true, helpValue: 'GLOB' }),
-  format: Flags.string({ summary: 'Report format.', options: [...FORMATS], default: 'text' }),
+  format: Flags.string({
+    summary: 'Report format (codeclimate: GitLab Code Quality; sarif: GitHub code scanning).',
+    options: [...FORMATS],
+    default: 'text',
+  }),
   output: Flags.string({
     char: 'o',
     summary: 'Write the report to FILE (summary still on stderr).',

@@ -2,6 +2,7 @@
 // from the checks' declared findings and the remedy catalogue: nothing here runs a check.
 import { SYMPTOMS, type Check, type Symptom } from '../core/check.js'
 import { remedies, type RemedyId } from '../remedies.js'
+import { githubAnchor } from './located.js'
 
 export { SYMPTOMS }
 
@@ -53,6 +54,13 @@ export function catalogText(checks: readonly Check[], titleOf: TitleOf): string 
 
 const esc = (s: string) => s.replace(/\|/g, '\\|')
 
+/** A check's heading in docs/checks.md; SARIF's helpUri links to its anchor. */
+export const checkHeading = (c: Pick<Check, 'id' | 'title'>): string => `\`${c.id}\` — ${c.title}`
+
+/** The anchor GitHub renders for a check's heading (a heading's text has no backticks). */
+export const checkAnchor = (c: Pick<Check, 'id' | 'title'>): string =>
+  githubAnchor(checkHeading(c).replace(/`/g, ''))
+
 /** docs/checks.md: generated from the registry; a test fails when the committed file drifts. */
 export function catalogMarkdown(checks: readonly Check[], titleOf: TitleOf): string {
   const out: string[] = [
@@ -67,7 +75,7 @@ export function catalogMarkdown(checks: readonly Check[], titleOf: TitleOf): str
       provider = c.provider
       out.push(`## ${titleOf(c.provider)}`, '')
     }
-    out.push(`### \`${c.id}\` — ${c.title}`, '', c.description, '')
+    out.push(`### ${checkHeading(c)}`, '', c.description, '')
     out.push(
       `Category: ${c.category}${c.needs?.length ? ` · needs: ${c.needs.map((n) => `\`${n}\``).join(', ')}` : ''}`,
       '',
@@ -83,6 +91,14 @@ export function catalogMarkdown(checks: readonly Check[], titleOf: TitleOf): str
   for (const [id, r] of Object.entries(remedies))
     out.push(`| \`${id}\` | ${esc(r.title)} | ${r.source} | ${esc(r.section)} |`)
   return out.join('\n') + '\n'
+}
+
+/** The documentation's words quoted with their section; the tool's own advice said to be its own. */
+const remedyWords = (id: RemedyId) => {
+  const r = remedies[id]
+  return r.source === 'doc'
+    ? `“${r.title}” (documentation: ${r.section})`
+    : `${r.title} (edge-secrets advice: ${r.section})`
 }
 
 const indent = (text: string, by = '    ') =>
@@ -104,7 +120,7 @@ export function explainCheck(c: Check): string {
   for (const [key, f] of Object.entries(c.findings)) {
     out.push('', `  ${f.status.toUpperCase()} (${f.severity}) ${key}: ${f.message}`)
     if (f.symptom) out.push(`    symptom: "${SYMPTOMS[f.symptom].text}"`)
-    for (const id of f.remedies) out.push(`    → ${id}: ${remedies[id].title} (${remedies[id].section})`)
+    for (const id of f.remedies) out.push(`    → ${id}: ${remedyWords(id)}`)
   }
   const used = [...new Set(Object.values(c.findings).flatMap((f) => f.remedies))]
   if (used.length)
@@ -150,4 +166,102 @@ export function explainSymptom(s: Symptom, checks: readonly Check[]): string {
     for (const id of ids) out.push(`  ${id}: ${remedies[id].title}`)
   }
   return out.join('\n') + '\n'
+}
+
+/** A remedy as data, its documentation's words marked apart from the tool's own advice by `source`. */
+function remedyJson(id: RemedyId) {
+  const r = remedies[id]
+  return {
+    id,
+    title: r.title,
+    source: r.source,
+    section: r.section,
+    ...(r.body && { body: r.body }),
+    ...(r.example && { example: r.example }),
+  }
+}
+
+/** `explain CHECK --json`: the check's runbook as data. */
+export function explainCheckJson(c: Check) {
+  const [entry] = catalogJson([c]).checks
+  const used = [...new Set(Object.values(c.findings).flatMap((f) => f.remedies))]
+  return { kind: 'check' as const, ...entry!, description: c.description, remedies: used.map(remedyJson) }
+}
+
+/** `explain REMEDY --json`. */
+export function explainRemedyJson(id: RemedyId, checks: readonly Check[]) {
+  return {
+    kind: 'remedy' as const,
+    ...remedyJson(id),
+    suggestedBy: checks
+      .filter((c) => Object.values(c.findings).some((f) => f.remedies.includes(id)))
+      .map((c) => c.id),
+  }
+}
+
+/** `explain SYMPTOM --json`: the documentation's entry and the findings that explain it. */
+export function explainSymptomJson(id: Symptom, checks: readonly Check[]) {
+  const sym = SYMPTOMS[id]
+  const explaining = checks.flatMap((c) =>
+    Object.entries(c.findings)
+      .filter(([, f]) => f.symptom === id)
+      .map(([key, f]) => ({ check: c.id, finding: key, message: f.message, remedies: [...f.remedies] })),
+  )
+  return {
+    kind: 'symptom' as const,
+    id,
+    text: sym.text,
+    section: sym.section,
+    findings: explaining,
+    remedies: [...new Set(explaining.flatMap((f) => f.remedies))].map(remedyJson),
+  }
+}
+
+/** A scenario as `demo --list` shows it. */
+export interface ScenarioRow {
+  readonly name: string
+  /** The provider it is about (its first). */
+  readonly provider: string
+  readonly status: 'healthy' | 'broken'
+  readonly exitCode: number
+  readonly description: string
+}
+
+/** What a row is made of: the scenario's own data (render imports no sandbox). */
+export interface ScenarioFacts {
+  readonly name: string
+  readonly description: string
+  readonly providers: readonly string[]
+  readonly exitCode: number
+  readonly expect: Readonly<Record<string, { readonly status: string }>>
+}
+
+/** Healthy: the doctor exits 0 and finds nothing to warn about; anything else shows a failure mode. */
+export const scenarioRow = (s: ScenarioFacts): ScenarioRow => ({
+  name: s.name,
+  provider: s.providers[0] ?? 'node',
+  status:
+    s.exitCode === 0 && Object.values(s.expect).every((e) => e.status === 'pass' || e.status === 'skip')
+      ? 'healthy'
+      : 'broken',
+  exitCode: s.exitCode,
+  description: s.description,
+})
+
+/** `demo --list`: scenarios grouped by provider, each marked healthy or broken, with what it shows. */
+export function scenarioListText(rows: readonly ScenarioRow[], titleOf: TitleOf): string {
+  const width = Math.max(0, ...rows.map((r) => r.name.length))
+  const out: string[] = []
+  const providers = [...new Set(rows.map((r) => r.provider))]
+  for (const p of providers) {
+    out.push('', titleOf(p))
+    for (const r of rows.filter((x) => x.provider === p))
+      out.push(`  ${r.name.padEnd(width)}  ${r.status.padEnd(7)}  ${r.description}`)
+  }
+  const healthy = rows.filter((r) => r.status === 'healthy').length
+  out.push(
+    '',
+    `${rows.length} scenarios (${healthy} healthy, ${rows.length - healthy} broken). Run one: edge-secrets demo NAME`,
+  )
+  return out.join('\n').replace(/^\n/, '') + '\n'
 }

@@ -59,11 +59,17 @@ describe('renderGithub', () => {
   it('carries the finding, its remedies with commands, and the explain pointer in the message', () => {
     expect(all[0]!.message.split('\n')).toEqual([
       'token cannot read secret/data/expanso/prod/pipeline (capabilities: deny)',
-      'Remedy: Confirm secret paths are correct (auth.confirm-secret-paths)',
+      'Documentation (Troubleshooting › Authentication Failures): “Confirm secret paths are correct” (auth.confirm-secret-paths)',
       '  $ vault policy read expanso-edge',
-      'Remedy: Verify IAM roles/policies are attached (auth.verify-iam)',
+      'Documentation (Troubleshooting › Authentication Failures): “Verify IAM roles/policies are attached” (auth.verify-iam)',
       'Runbook: edge-secrets explain vault.capabilities',
     ])
+  })
+
+  it("marks the tool's own advice apart from the documentation's words", () => {
+    const clock = all.find((a) => a.props.title === 'node.clock-skew')!
+    expect(clock.message).toContain('edge-secrets advice: Synchronise the clock with NTP (node.sync-clock)')
+    expect(clock.message).not.toContain('“')
   })
 
   it('ends with expired ignores and the verdict as notices', () => {

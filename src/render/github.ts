@@ -51,9 +51,12 @@ export function command(
 
 const itemText = (i: Item) => (i.detail ? `${i.name} (${i.detail})` : i.name)
 
+/** The documentation quoted with its section; the tool's own advice labelled as such. */
 function remedyLines(f: { remedies: FindingResult['remedies'] }): string[] {
   return f.remedies.flatMap((r) => [
-    `Remedy: ${r.title} (${r.id})`,
+    r.source === 'doc'
+      ? `Documentation (${r.section}): “${r.title}” (${r.id})`
+      : `edge-secrets advice: ${r.title} (${r.id})`,
     ...(r.commands ?? []).map((c) => `  $ ${c}`),
   ])
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { CheckResult, Report } from '../core/report.js'
 import { summarize } from '../core/report.js'
 import { sampleReport } from '../../test/fixtures/report.js'
+import { junitErrors } from '../../test/helpers/ci-formats.js'
+import { hasCommand } from '../../test/helpers/tools.js'
 import { renderJunit, xmlAttr, xmlText } from './junit.js'
 
 /**
@@ -132,12 +134,44 @@ describe('renderJunit', () => {
     expect(byName('skipped')).toHaveLength(6)
   })
 
-  it('lists the identities as suite properties', () => {
-    const props = byName('property').map((p) => p.attrs.value)
-    expect(props).toEqual([
+  it('lists the identities, the start time and the gate as suite properties', () => {
+    const props = byName('property')
+    expect(props.filter((p) => p.attrs.name === 'identity').map((p) => p.attrs.value)).toEqual([
       'kubernetes-expanso-system-expanso-edge',
       'system:serviceaccount:expanso-system:expanso-doctor',
     ])
+    // Every suite says when the run started (Surefire's XSD has no `timestamp` before 3.5.6) and its gate.
+    const started = props.filter((p) => p.attrs.name === 'startedAt')
+    expect(started).toHaveLength(byName('testsuite').length)
+    expect(new Set(started.map((p) => p.attrs.value))).toEqual(new Set([report.startedAt]))
+    expect(props.filter((p) => p.attrs.name === 'failOn').map((p) => p.attrs.value)[0]).toBe(report.failOn)
+    expect(byName('testsuite').every((s) => s.attrs.timestamp === undefined)).toBe(true)
+  })
+
+  it('names the node and its labels as properties', () => {
+    const r = { ...report, node: { hostname: 'edge-07', labels: { site: 'ams1', team: 'edge' } } }
+    const els = parseXml(renderJunit(r)).filter((e) => e.name === 'property')
+    const first = (name: string) => els.find((e) => e.attrs.name === name)?.attrs.value
+    expect([first('hostname'), first('label.site'), first('label.team')]).toEqual(['edge-07', 'ams1', 'edge'])
+  })
+
+  it('with --fail-on warn a warning is a <failure>, counted, so the file agrees with the exit code', () => {
+    const r: Report = { ...report, failOn: 'warn' }
+    const els = parseXml(renderJunit(r))
+    const tc = els.findIndex((e) => e.name === 'testcase' && e.attrs.name?.startsWith('vault.latency: '))
+    expect(els[tc + 1]).toMatchObject({
+      name: 'failure',
+      attrs: {
+        type: 'warning:slow',
+        message: expect.stringMatching(/^warning \(--fail-on warn\): p95 720ms/),
+      },
+    })
+    expect(els[tc + 1]!.text).toMatch(/^WARNING: /)
+    const root = els.find((e) => e.name === 'testsuites')!
+    expect(Number(root.attrs.failures)).toBe(report.summary.fail + report.summary.warn)
+    const vault = els.find((e) => e.name === 'testsuite' && e.attrs.name === 'vault')!
+    expect(vault.attrs.failures).toBe('2')
+    expect(renderJunit(r)).not.toContain('<system-out>WARNING')
   })
 
   it('escapes markup, quotes, newlines and characters XML cannot carry', () => {
@@ -163,6 +197,25 @@ describe('renderJunit', () => {
     expect(out).not.toContain('\x1b')
   })
 
+  it.skipIf(!hasCommand('xmllint'))(
+    'is valid against junit-10.xsd and, suite by suite, the Surefire XSD',
+    () => {
+      expect(junitErrors(xml)).toEqual([])
+      expect(
+        junitErrors(renderJunit({ ...report, failOn: 'warn', node: { hostname: 'h', labels: { a: 'b' } } })),
+      ).toEqual([])
+      // What the schemas refuse, the check refuses: a count junit-10 does not know, a Surefire-3.5.5 attribute.
+      expect(junitErrors(xml.replace('<testsuites ', '<testsuites skipped="6" ')).join()).toMatch(
+        /junit-10\.xsd.*skipped/s,
+      )
+      expect(
+        junitErrors(
+          xml.replace('<testsuite name="vault"', '<testsuite timestamp="2026-11-27T10:00:00" name="vault"'),
+        ).join(),
+      ).toMatch(/surefire-test-report\.xsd.*timestamp/s)
+    },
+  )
+
   it('the well-formedness check itself catches broken XML', () => {
     const decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
     expect(() => parseXml(`${decl}<a>&</a>`)).toThrow()
@@ -182,6 +235,13 @@ describe('renderJunit', () => {
     const empty: Report = { ...report, checks: [], summary: summarize([]), identities: [] }
     const els = parseXml(renderJunit(empty))
     expect(els.map((e) => e.name)).toEqual(['testsuites'])
-    expect(els[0]!.attrs).toMatchObject({ tests: '0', failures: '0', errors: '0', skipped: '0' })
+    // junit-10.xsd allows no `skipped` on <testsuites>.
+    expect(els[0]!.attrs).toEqual({
+      name: 'edge-secrets',
+      tests: '0',
+      failures: '0',
+      errors: '0',
+      time: expect.any(String),
+    })
   })
 })

@@ -1,6 +1,10 @@
 // `--format junit`: one testsuite per provider, one testcase per check, for CI test-report widgets.
 // fail → <failure>, error → <error>, skip → <skipped>, warn → a pass whose <system-out> carries the warning,
-// so warnings show in the report without turning the CI test step red.
+// so warnings show in the report without turning the CI test step red — unless `--fail-on warn` makes a
+// warning trip the gate, when it is a <failure> too, so the file agrees with the exit code.
+// Valid against the Jenkins xunit junit-10.xsd (the common JUnit dialect) and, suite by suite, the Surefire
+// test-report XSD (one <testsuite> per file there): hence no `skipped` on <testsuites> (junit-10 has none) and
+// the start time as a suite property rather than a `timestamp` (Surefire's XSD before 3.5.6 has none).
 import {
   verdictLine,
   type CheckResult,
@@ -65,7 +69,7 @@ function body(c: CheckResult): string {
   return out.join('\n')
 }
 
-function testcase(c: CheckResult): string {
+function testcase(c: CheckResult, failOn: Report['failOn']): string {
   const open = `    <testcase classname="${xmlAttr(`edge-secrets.${c.provider}`)}" name="${xmlAttr(`${c.id}: ${c.title}`)}" time="${seconds(c.durationMs)}"`
   switch (c.status) {
     case 'pass':
@@ -81,6 +85,10 @@ function testcase(c: CheckResult): string {
       return `${open}>\n      <skipped message="${xmlAttr(message)}"/>\n    </testcase>`
     }
     case 'warn':
+      if (failOn === 'warn') {
+        const key = c.findings?.find((f) => f.status === 'warn')?.key ?? c.category
+        return `${open}>\n      <failure message="${xmlAttr(`warning (--fail-on warn): ${c.summary}`)}" type="${xmlAttr(`warning:${key}`)}">${xmlText(`WARNING: ${body(c)}`)}</failure>\n    </testcase>`
+      }
       return `${open}>\n      <system-out>${xmlText(`WARNING: ${body(c)}`)}</system-out>\n    </testcase>`
     case 'fail': {
       const failing = c.findings?.find((f) => f.status === 'fail') ?? c.findings?.[0]
@@ -100,10 +108,10 @@ interface Counts {
   ms: number
 }
 
-function count(checks: readonly CheckResult[]): Counts {
+function count(checks: readonly CheckResult[], failOn: Report['failOn']): Counts {
   const n = { tests: checks.length, failures: 0, errors: 0, skipped: 0, ms: 0 }
   for (const c of checks) {
-    if (c.status === 'fail') n.failures++
+    if (c.status === 'fail' || (c.status === 'warn' && failOn === 'warn')) n.failures++
     else if (c.status === 'error') n.errors++
     else if (c.status === 'skip') n.skipped++
     n.ms += c.durationMs
@@ -111,8 +119,19 @@ function count(checks: readonly CheckResult[]): Counts {
   return n
 }
 
-const countAttrs = (n: Counts) =>
-  `tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}"`
+const countAttrs = (n: Counts) => `tests="${n.tests}" failures="${n.failures}" errors="${n.errors}"`
+
+/** What a suite says about the run beyond its cases: who the doctor was, where and when it ran. */
+function suiteProperties(report: Report, provider: string): string[] {
+  const props: [string, string][] = report.identities
+    .filter((i) => i.provider === provider)
+    .map((i) => ['identity', i.source ? `${i.principal} (${i.source})` : i.principal])
+  props.push(['startedAt', report.startedAt], ['failOn', report.failOn])
+  if (report.node?.hostname) props.push(['hostname', report.node.hostname])
+  for (const [k, v] of Object.entries(report.node?.labels ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    props.push([`label.${k}`, v])
+  return props.map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`)
+}
 
 export function renderJunit(report: Report): string {
   // One suite per provider, in the report's provider order (a report without it: order of appearance).
@@ -127,24 +146,21 @@ export function renderJunit(report: Report): string {
   const suites: string[] = []
   for (const [provider, checks] of byProvider) {
     if (!checks.length) continue
-    const n = count(checks)
-    const identities = report.identities.filter((i) => i.provider === provider)
-    const props = identities.map(
-      (i) =>
-        `      <property name="identity" value="${xmlAttr(i.source ? `${i.principal} (${i.source})` : i.principal)}"/>`,
-    )
+    const n = count(checks, report.failOn)
     suites.push(
       [
         // Suites run concurrently, so the sum of check durations is the honest per-suite time.
-        `  <testsuite name="${xmlAttr(provider)}" ${countAttrs(n)} time="${seconds(n.ms)}" timestamp="${xmlAttr(report.startedAt.replace(/Z$/, ''))}">`,
-        ...(props.length ? ['    <properties>', ...props, '    </properties>'] : []),
-        ...checks.map(testcase),
+        `  <testsuite name="${xmlAttr(provider)}" ${countAttrs(n)} skipped="${n.skipped}" time="${seconds(n.ms)}">`,
+        '    <properties>',
+        ...suiteProperties(report, provider),
+        '    </properties>',
+        ...checks.map((c) => testcase(c, report.failOn)),
         '  </testsuite>',
       ].join('\n'),
     )
   }
 
-  const total = count(report.checks)
+  const total = count(report.checks, report.failOn)
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     // Comments take no references: only `--` needs breaking up.

@@ -80,7 +80,7 @@ describe('renderMarkdown', () => {
       '- **no-read** (fail, critical): token cannot read secret/data/expanso/prod/pipeline (capabilities: deny) — `/etc/vault/vault-agent.hcl:27:3`',
     )
     expect(s).toContain(
-      '1. **Confirm secret paths are correct** (`auth.confirm-secret-paths`) — _Troubleshooting › Authentication Failures_ (documentation)',
+      '1. “**Confirm secret paths are correct**” (`auth.confirm-secret-paths`) — _documentation, Troubleshooting › Authentication Failures_',
     )
     expect(s).toContain('   ```sh\n   vault policy read expanso-edge\n   ```')
     expect(s).toContain('Full runbook: `edge-secrets explain vault.capabilities`')
@@ -98,7 +98,10 @@ describe('renderMarkdown', () => {
     expect(problem(md, 'vault.latency')).toContain(
       '> **Symptom** (`slow-startup`): Slow startup due to secret fetching',
     )
-    expect(problem(md, 'node.clock-skew')).toContain('(`node.sync-clock`) — _Clock_ (extended)')
+    // The tool's own advice is not dressed as a quotation.
+    expect(problem(md, 'node.clock-skew')).toContain(
+      '1. **Synchronise the clock with NTP** (`node.sync-clock`) — _edge-secrets advice (Clock)_',
+    )
     expect(problem(md, 'aws.identity')).toContain('Could not be checked: timed out after 5s')
   })
 

@@ -116,8 +116,12 @@ function problemSection(c: CheckResult): string[] {
   if (remedies.length) {
     out.push('', '**Remedies**', '')
     remedies.forEach((r, n) => {
-      const source = r.source === 'doc' ? 'documentation' : 'extended'
-      out.push(`${n + 1}. **${mdText(r.title)}** (${mdCode(r.id)}) — _${mdText(r.section)}_ (${source})`)
+      // The documentation's words as a quotation with its section; the tool's own advice marked as such.
+      out.push(
+        r.source === 'doc'
+          ? `${n + 1}. “**${mdText(r.title)}**” (${mdCode(r.id)}) — _documentation, ${mdText(r.section)}_`
+          : `${n + 1}. **${mdText(r.title)}** (${mdCode(r.id)}) — _edge-secrets advice (${mdText(r.section)})_`,
+      )
       if (r.commands?.length) out.push('', ...codeBlock(r.commands).map((l) => `   ${l}`), '')
     })
   }

@@ -8,6 +8,7 @@ import {
   verdictLine,
   verdictOf,
   type CheckResult,
+  type RemedyRef,
   type Report,
 } from '../core/report.js'
 
@@ -49,11 +50,21 @@ export function checkLine(r: CheckResult, c: ChalkInstance): string {
   return `${paint(c, r.status, WORD[r.status].padEnd(5))} ${r.id.padEnd(28)} ${r.summary}${took}`
 }
 
+/**
+ * The documentation's words are quoted and name their section; the tool's own advice says it is the tool's,
+ * so a reader can tell the product documentation from edge-secrets' opinion at a glance.
+ */
+export function remedyLine(rem: RemedyRef, c: ChalkInstance): string {
+  return rem.source === 'doc'
+    ? `“${rem.title}” ${c.dim(`— documentation, ${rem.section}`)}`
+    : `${rem.title} ${c.dim('— edge-secrets advice')}`
+}
+
 function remedyBlock(r: CheckResult, c: ChalkInstance, all: boolean): string[] {
   const lines: string[] = []
   const list = all ? r.remedies : r.remedies.slice(0, 1)
   for (const rem of list) {
-    lines.push(`    ${c.cyan('→')} ${rem.title} ${c.dim(`(${rem.section})`)}`)
+    lines.push(`    ${c.cyan('→')} ${remedyLine(rem, c)}`)
     const cmds = rem.commands ?? []
     // A finding over 1,000 objects must not bury the verdict: a few commands, and where the rest are.
     for (const cmd of all ? cmds : cmds.slice(0, MAX_LIST))
