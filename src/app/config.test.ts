@@ -185,8 +185,12 @@ describe('key locations', () => {
       ['aws:', '  region: us-east-1', '  secrets:', '    - id: expanso/pipeline/credentials'].join('\n'),
     )
     const c = await loadConfig({ file, env: {} })
-    expect(c.locations?.['aws.region']).toEqual({ line: 2, column: 3 })
+    expect(c.locations?.['aws.region']).toEqual({ line: 2, column: 3, value: 'us-east-1' })
     expect(c.locations?.['aws.secrets.0']).toEqual({ line: 4, column: 7 })
-    expect(c.locations?.['aws.secrets.0.id']).toEqual({ line: 4, column: 7 })
+    expect(c.locations?.['aws.secrets.0.id']).toEqual({
+      line: 4,
+      column: 7,
+      value: 'expanso/pipeline/credentials',
+    })
   })
 })

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
-import { Document, isMap, isSeq, type LineCounter, type Node } from 'yaml'
+import { Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
 import { parseDuration } from './duration.js'
 import { InputFileError, readInputSync } from './files.js'
 import { parseYaml } from './yaml.js'
@@ -119,6 +119,8 @@ const coreSchema = {
 export interface KeyLocation {
   readonly line: number
   readonly column: number
+  /** The scalar written there (a secret id, a path, an address), so a finding can be matched to its key. */
+  readonly value?: string | number | boolean
 }
 
 export interface IgnoreEntry {
@@ -302,25 +304,27 @@ export function configLoader<Config extends CoreConfig>(
 /** Every key of the document by dotted path (`vault.secrets.0.path`), with where its key is written. */
 function keyLocations(doc: Document, lc: LineCounter): Record<string, KeyLocation> {
   const out: Record<string, KeyLocation> = {}
-  const at = (n: Node | null | undefined) => {
+  const at = (n: Node | null | undefined, valueNode?: Node | null) => {
     const offset = n?.range?.[0]
     if (offset === undefined) return undefined
     const p = lc.linePos(offset)
-    return { line: p.line, column: p.col }
+    const v = isScalar(valueNode) ? valueNode.value : undefined
+    const value = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : undefined
+    return { line: p.line, column: p.col, ...(value !== undefined ? { value } : {}) }
   }
   const walk = (node: Node | null | undefined, path: string) => {
     if (isMap(node))
       for (const pair of node.items) {
         const key = String((pair.key as { value?: unknown })?.value)
         const here = path ? `${path}.${key}` : key
-        const loc = at(pair.key as Node)
+        const loc = at(pair.key as Node, pair.value as Node)
         if (loc) out[here] = loc
         walk(pair.value as Node, here)
       }
     else if (isSeq(node))
       node.items.forEach((item, i) => {
         const here = `${path}.${i}`
-        const loc = at(item as Node)
+        const loc = at(item as Node, item as Node)
         if (loc) out[here] = loc
         walk(item as Node, here)
       })

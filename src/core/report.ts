@@ -93,7 +93,12 @@ export interface Report {
   /** The doctor config the run used, and where each of its keys is written (for located formats). */
   readonly config?: {
     readonly file: string
-    readonly locations?: Readonly<Record<string, { readonly line: number; readonly column: number }>>
+    readonly locations?: Readonly<
+      Record<
+        string,
+        { readonly line: number; readonly column: number; readonly value?: string | number | boolean }
+      >
+    >
   }
   readonly startedAt: string
   readonly durationMs: number

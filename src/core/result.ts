@@ -196,5 +196,19 @@ export function redactReport<R extends Report>(report: R): R {
     ...(i.source !== undefined ? { source: text(i.source) } : {}),
     ...(i.policies ? { policies: i.policies.map(safeText) } : {}),
   }))
-  return { ...report, checks, identities }
+  // Config values (paths, ids, addresses) are no secrets, but an address may carry `user:password@`.
+  const config = report.config && {
+    ...report.config,
+    ...(report.config.locations
+      ? {
+          locations: Object.fromEntries(
+            Object.entries(report.config.locations).map(([k, l]) => [
+              k,
+              typeof l.value === 'string' ? { ...l, value: safeText(l.value) } : l,
+            ]),
+          ),
+        }
+      : {}),
+  }
+  return { ...report, checks, identities, ...(config ? { config } : {}) }
 }
