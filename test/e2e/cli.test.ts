@@ -97,12 +97,18 @@ describe('edge-secrets CLI', () => {
     expect((await runCli(['doctor', '--provider', 'vualt'])).exitCode).toBe(2)
   })
 
-  it('demo --list names the scenarios, one a line', async () => {
+  it('demo --list names the scenarios, one a line (grouped by provider, described), and as data with --json', async () => {
     const r = await runCli(['demo', '--list'])
     expect(r.exitCode).toBe(0)
-    const names = r.stdout.trim().split('\n')
+    const names = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('  '))
+      .map((l) => l.trim().split(/\s+/)[0])
     expect(names).toContain('node-healthy')
     expect(names).toContain('node-broken')
+    const json = await runCli(['demo', '--list', '--json'])
+    const list = JSON.parse(json.stdout) as { name: string }[]
+    expect(list.map((s) => s.name).sort()).toEqual([...names].sort())
   })
 
   it('demo of an unknown scenario exits 2 and suggests one', async () => {
