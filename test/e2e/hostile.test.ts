@@ -97,13 +97,14 @@ describe('hostile config files', () => {
         'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
         'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
         'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
-        'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+        'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+        'f: [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
       ].join('\n'),
     )
     const r = await runCli(['doctor', '--config', bomb, '--format', 'json'])
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toBe(
-      `edge-secrets: ${bomb}:2:7: invalid YAML: more than 10000 alias expansions (a YAML alias bomb), which YAML loaders refuse\n`,
+      `edge-secrets: ${bomb}:2:8: invalid YAML: more than 10000 alias expansions (a YAML alias bomb), which YAML loaders refuse\n`,
     )
   })
   it('a 48 MB config is refused at once, not parsed for a minute', async () => {
