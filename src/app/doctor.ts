@@ -57,7 +57,7 @@ export interface DoctorOptions {
   readonly catalogue?: readonly Check[]
 }
 
-const MACHINE_FORMATS: readonly Format[] = ['json', 'junit', 'sarif', 'github', 'prometheus']
+const MACHINE_FORMATS: readonly Format[] = ['json', 'junit', 'sarif', 'github', 'prometheus', 'codeclimate']
 
 function durationFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
@@ -215,7 +215,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   const doc =
     format === 'text'
       ? renderText(report, { color: docColor, verbose: opts.verbose })
-      : await renderFormat(format, report, all, { config, env })
+      : await renderFormat(format, report, all, { config, env, cwd })
   // The human summary goes to stderr whenever stdout does not already carry it.
   if (output || machine || format === 'markdown') write(renderText(report, { color, verbose: opts.verbose }))
   if (output) writeFileSync(output, doc)
@@ -223,6 +223,6 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
   // When the doctor itself seems slow, --verbose says where the time went.
   if (opts.verbose) write(criticalPathLines(report).map((l) => `${color.dim(l)}\n`).join(''))
   if (format === 'github' && env.GITHUB_STEP_SUMMARY && !summaryProblem)
-    appendFileSync(env.GITHUB_STEP_SUMMARY, await renderFormat('markdown', report, all))
+    appendFileSync(env.GITHUB_STEP_SUMMARY, await renderFormat('markdown', report, all, { config, env, cwd }))
   return { report, exitCode: report.exitCode }
 }
