@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const { startKubeSim } = await import(join(ROOT, 'dist/sandbox/kubernetes.js'))
+const { startKubeSim } = await import(join(ROOT, 'build/tools.js'))
 const RUNS = Number(process.argv[2] ?? 3)
 const NS = 'expanso-system'
 const T = '2026-11-27T09:00:00Z'
