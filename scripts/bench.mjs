@@ -19,7 +19,14 @@ const env = {
   METADATA_SERVER_DETECTION: 'none',
   KUBECONFIG: join(home, 'none'),
 }
-for (const k of ['VAULT_ADDR', 'VAULT_TOKEN', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'GOOGLE_APPLICATION_CREDENTIALS', 'AZURE_CLIENT_ID'])
+for (const k of [
+  'VAULT_ADDR',
+  'VAULT_TOKEN',
+  'AWS_PROFILE',
+  'AWS_ACCESS_KEY_ID',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+  'AZURE_CLIENT_ID',
+])
   delete env[k]
 
 const median = (xs) => {
@@ -38,7 +45,11 @@ function measure(args) {
   }
   // Peak memory of one more run, from /usr/bin/time when the machine has it.
   if (existsSync('/usr/bin/time')) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { env, encoding: 'utf8', cwd: home })
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
+      env,
+      encoding: 'utf8',
+      cwd: home,
+    })
     rss = Number((r.stderr.trim().split('\n').pop() ?? '0').trim()) / 1024
   }
   return { ms: median(times), rss }
@@ -64,7 +75,12 @@ if (prepared)
 await prepared?.cleanup()
 
 console.log(`edge-secrets bench — node ${process.version}, ${runs} runs each, medians\n`)
-console.log('command'.padEnd(44), 'median ms'.padStart(10), 'x node -e 0'.padStart(12), 'peak RSS MB'.padStart(12))
+console.log(
+  'command'.padEnd(44),
+  'median ms'.padStart(10),
+  'x node -e 0'.padStart(12),
+  'peak RSS MB'.padStart(12),
+)
 for (const [name, r] of rows)
   console.log(
     name.padEnd(44),

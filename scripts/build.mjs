@@ -28,7 +28,8 @@ const require = createRequire(join(ROOT, 'package.json'))
 const VENDOR_FILES = ['@cdktf/hcl2json/main.wasm.gz', '@oclif/core/package.json']
 
 const isCommonJs = (file) =>
-  file.endsWith('.cjs') || (!file.endsWith('.mjs') && !/^\s*(export|import)[\s{*]/m.test(readFileSync(file, 'utf8')))
+  file.endsWith('.cjs') ||
+  (!file.endsWith('.mjs') && !/^\s*(export|import)[\s{*]/m.test(readFileSync(file, 'utf8')))
 
 /** The names Node would give a CommonJS module's namespace (cjs-module-lexer, reexports followed). */
 function cjsExportNames(file) {
@@ -63,7 +64,11 @@ const nodeInterop = {
         pluginData: { inner: true },
       })
       if (r.errors.length || r.external || !isCommonJs(r.path)) return undefined
-      return { path: args.path, namespace: 'cjs-facade', pluginData: { resolveDir: args.resolveDir, file: r.path } }
+      return {
+        path: args.path,
+        namespace: 'cjs-facade',
+        pluginData: { resolveDir: args.resolveDir, file: r.path },
+      }
     })
     build.onLoad({ filter: /.*/, namespace: 'cjs-facade' }, (args) => {
       const spec = JSON.stringify(args.path)
@@ -116,30 +121,32 @@ export async function build({
   await lexer.init()
   const tmp = `${outdir}.tmp-${process.pid}`
   rmSync(tmp, { recursive: true, force: true })
-  const result = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20.19',
-    outdir: tmp,
-    entryNames: '[name]',
-    chunkNames: '[name]-[hash]',
-    metafile: true,
-    minify,
-    keepNames: true,
-    legalComments: 'external',
-    banner: { js: BANNER },
-    // `performance` is required only where globalThis.performance is missing, which Node 20 never is.
-    external: ['performance'],
-    plugins: [nodeInterop, vendorDirname],
-    logLevel: 'warning',
-  }).catch((e) => {
-    rmSync(tmp, { recursive: true, force: true })
-    throw e
-  })
+  const result = await esbuild
+    .build({
+      absWorkingDir: ROOT,
+      entryPoints,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20.19',
+      outdir: tmp,
+      entryNames: '[name]',
+      chunkNames: '[name]-[hash]',
+      metafile: true,
+      minify,
+      keepNames: true,
+      legalComments: 'external',
+      banner: { js: BANNER },
+      // `performance` is required only where globalThis.performance is missing, which Node 20 never is.
+      external: ['performance'],
+      plugins: [nodeInterop, vendorDirname],
+      logLevel: 'warning',
+    })
+    .catch((e) => {
+      rmSync(tmp, { recursive: true, force: true })
+      throw e
+    })
   for (const f of VENDOR_FILES) {
     const to = join(tmp, 'vendor', f)
     mkdirSync(dirname(to), { recursive: true })
@@ -157,5 +164,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--tools'))
     await build({ outdir: join(ROOT, 'build'), entryPoints: { tools: 'scripts/tools.ts' }, minify: false })
   else await build()
-  console.log(`${process.argv.includes('--tools') ? 'build/' : 'dist/'}: bundled in ${Math.round(performance.now() - t0)} ms`)
+  console.log(
+    `${process.argv.includes('--tools') ? 'build/' : 'dist/'}: bundled in ${Math.round(performance.now() - t0)} ms`,
+  )
 }

@@ -15,7 +15,9 @@ const ASSETS = __ASSETS__
 
 const args = process.argv.slice(2)
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(`edge-secrets/${VERSION} ${process.platform}-${process.arch} node-${process.version}\n`)
+  process.stdout.write(
+    `edge-secrets/${VERSION} ${process.platform}-${process.arch} node-${process.version}\n`,
+  )
   process.exit(0)
 }
 
@@ -25,7 +27,10 @@ function cacheRoots() {
     process.env.EDGE_SECRETS_CACHE_DIR,
     process.env.XDG_CACHE_HOME && path.join(process.env.XDG_CACHE_HOME, 'edge-secrets'),
     home && path.join(home, '.cache', 'edge-secrets'),
-    path.join(os.tmpdir(), `edge-secrets-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`),
+    path.join(
+      os.tmpdir(),
+      `edge-secrets-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`,
+    ),
   ].filter(Boolean)
 }
 

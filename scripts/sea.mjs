@@ -14,7 +14,17 @@
 // architecture gets one; the other is built without.
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,17 +37,26 @@ const ARCHES = (process.env.EDGE_SECRETS_SEA_ARCHES ?? 'x64,arm64').split(',')
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
 
 const walk = (dir) =>
-  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]))
+  readdirSync(dir).flatMap((f) =>
+    statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)],
+  )
 
 /** The Node binary for `arch` from the npm registry (node-linux-<arch>@<this version>), cached. */
 function nodeBinary(arch) {
-  const cache = join(process.env.EDGE_SECRETS_SEA_CACHE ?? join(tmpdir(), 'edge-secrets-sea-cache'), `${NODE_VERSION}-${arch}`)
+  const cache = join(
+    process.env.EDGE_SECRETS_SEA_CACHE ?? join(tmpdir(), 'edge-secrets-sea-cache'),
+    `${NODE_VERSION}-${arch}`,
+  )
   const bin = join(cache, 'package/bin/node')
   if (existsSync(bin)) return bin
   mkdirSync(cache, { recursive: true })
-  const tgz = execFileSync('npm', ['pack', `node-linux-${arch}@${NODE_VERSION}`, '--silent', '--pack-destination', cache], {
-    encoding: 'utf8',
-  })
+  const tgz = execFileSync(
+    'npm',
+    ['pack', `node-linux-${arch}@${NODE_VERSION}`, '--silent', '--pack-destination', cache],
+    {
+      encoding: 'utf8',
+    },
+  )
     .trim()
     .split('\n')
     .pop()
@@ -62,7 +81,8 @@ function payload() {
   writeFileSync(pjson, JSON.stringify(manifest, null, 2))
   assets['package.json'] = pjson
   const hash = createHash('sha256')
-  for (const [name, file] of Object.entries(assets).sort()) hash.update(name).update('\0').update(readFileSync(file))
+  for (const [name, file] of Object.entries(assets).sort())
+    hash.update(name).update('\0').update(readFileSync(file))
   return { assets, hash: hash.digest('hex').slice(0, 16) }
 }
 
@@ -93,9 +113,13 @@ function build(arch, assets, hash) {
   const exe = join(OUT, `edge-secrets-linux-${arch}`)
   copyFileSync(nodeBinary(arch), exe)
   chmodSync(exe, 0o755)
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE], {
-    stdio: 'ignore',
-  })
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', FUSE],
+    {
+      stdio: 'ignore',
+    },
+  )
   const sum = createHash('sha256').update(readFileSync(exe)).digest('hex')
   writeFileSync(`${exe}.sha256`, `${sum}  edge-secrets-linux-${arch}\n`)
   rmSync(blob)
@@ -108,5 +132,7 @@ mkdirSync(OUT, { recursive: true })
 const { assets, hash } = payload()
 for (const arch of ARCHES) {
   const r = build(arch, assets, hash)
-  console.log(`${relative(ROOT, r.exe)}: ${(r.bytes / 1048576).toFixed(1)} MiB, sha256 ${r.sum.slice(0, 16)}…`)
+  console.log(
+    `${relative(ROOT, r.exe)}: ${(r.bytes / 1048576).toFixed(1)} MiB, sha256 ${r.sum.slice(0, 16)}…`,
+  )
 }
