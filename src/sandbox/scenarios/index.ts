@@ -2,6 +2,7 @@
 import type { Scenario } from '../scenario.js'
 import { awsScenarios } from './aws.js'
 import { azureScenarios } from './azure.js'
+import { combinedScenarios } from './combined.js'
 import { gcpScenarios } from './gcp.js'
 import { kubernetesScenarios } from './kubernetes.js'
 import { nodeScenarios } from './node.js'
@@ -14,6 +15,7 @@ export const scenarios: readonly Scenario[] = [
   ...kubernetesScenarios,
   ...gcpScenarios,
   ...azureScenarios,
+  ...combinedScenarios,
 ]
 
 export const findScenario = (name: string): Scenario | undefined => scenarios.find((s) => s.name === name)

@@ -1,0 +1,103 @@
+// Deployments that span providers, composed from the single-provider scenarios: each part is set up in its
+// own subfolder with its own simulators, and the doctor configs are merged into one. What a newcomer sees
+// first (`demo` without a name) is one of these: several providers, each with one root cause.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Scenario, ScenarioInstance, ScenarioOptions } from '../scenario.js'
+import { awsScenarios } from './aws.js'
+import { kubernetesScenarios } from './kubernetes.js'
+import { nodeScenarios } from './node.js'
+import { vaultScenarios } from './vault.js'
+
+const parts: readonly Scenario[] = [
+  ...nodeScenarios,
+  ...vaultScenarios,
+  ...awsScenarios,
+  ...kubernetesScenarios,
+]
+
+const part = (name: string): Scenario => {
+  const s = parts.find((p) => p.name === name)
+  if (!s) throw new Error(`combined scenario: no scenario named ${name}`)
+  return s
+}
+
+const EXIT_RANK = { 2: 3, 1: 2, 3: 1, 0: 0 } as const
+
+/** Larger of two durations written the contract's way (`20s` vs `10s`). */
+function longer(a: string | undefined, b: string | undefined): string | undefined {
+  const ms = (d?: string) => (d ? Number(/^(\d+)s$/.exec(d)?.[1] ?? 0) * 1000 : 0)
+  return ms(a) >= ms(b) ? (a ?? b) : b
+}
+
+/** One scenario from several: the first part's pipeline (node files), every part's provider sections. */
+export function combine(spec: {
+  readonly name: string
+  readonly description: string
+  readonly parts: readonly string[]
+}): Scenario {
+  const ss = spec.parts.map(part)
+  const first = ss[0] as Scenario
+  const providers = [...new Set(['node' as const, ...ss.flatMap((s) => s.providers)])]
+  // Node expectations come from the part whose pipeline is used; each provider's from its own part.
+  const expect = Object.assign(
+    {},
+    ...ss.map((s, i) =>
+      Object.fromEntries(Object.entries(s.expect).filter(([id]) => i === 0 || !id.startsWith('node.'))),
+    ),
+  ) as Scenario['expect']
+  const exitCode = ss
+    .map((s) => s.exitCode)
+    .reduce((a, b) => (EXIT_RANK[b] > EXIT_RANK[a] ? b : a), 0 as Scenario['exitCode'])
+  return {
+    name: spec.name,
+    description: spec.description,
+    providers,
+    expect,
+    exitCode,
+    async setup(dir: string): Promise<ScenarioInstance> {
+      const instances: ScenarioInstance[] = []
+      try {
+        for (const s of ss) {
+          const sub = join(dir, s.name)
+          mkdirSync(sub, { recursive: true })
+          instances.push(await s.setup(sub))
+        }
+      } catch (e) {
+        await Promise.all(instances.map((i) => i.stop()))
+        throw e
+      }
+      const config: Record<string, unknown> = {}
+      for (const [i, inst] of instances.entries())
+        for (const [k, v] of Object.entries(inst.config))
+          if (!(k in config) || (i === 0 && (k === 'pipeline' || k === 'environment'))) config[k] = v
+      const options: ScenarioOptions = instances.reduce<ScenarioOptions>(
+        (o, inst) => ({
+          ...o,
+          ...inst.options,
+          timeout: longer(o.timeout, inst.options?.timeout),
+          deadline: longer(o.deadline, inst.options?.deadline),
+        }),
+        {},
+      )
+      return {
+        config,
+        env: Object.assign({}, ...instances.map((i) => i.env)),
+        options,
+        requestLog: () => instances.flatMap((i) => i.requestLog()),
+        stop: async () => {
+          await Promise.all(instances.map((i) => i.stop()))
+        },
+      }
+    },
+  }
+}
+
+export const combinedScenarios: Scenario[] = [
+  combine({
+    name: 'full-healthy',
+    description:
+      'a healthy node with Vault (agent, Kubernetes auth), AWS Secrets Manager and External Secrets on Kubernetes',
+    parts: ['vault-healthy', 'aws-healthy', 'k8s-eso-healthy'],
+  }),
+]
