@@ -98,6 +98,6 @@ export const combinedScenarios: Scenario[] = [
     name: 'full-healthy',
     description:
       'a healthy node with Vault (agent, Kubernetes auth), AWS Secrets Manager and External Secrets on Kubernetes',
-    parts: ['vault-healthy', 'aws-healthy', 'k8s-eso-healthy'],
+    parts: ['node-healthy', 'vault-healthy', 'aws-healthy', 'k8s-eso-healthy'],
   }),
 ]
