@@ -13,13 +13,12 @@ import { fileURLToPath } from 'node:url'
 import { stringify } from 'yaml'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const { startKubeSim } = await import(join(ROOT, 'dist/sandbox/kubernetes.js'))
 const RUNS = Number(process.argv[2] ?? 3)
 const NS = 'expanso-system'
 const T = '2026-11-27T09:00:00Z'
 
 /** 2,000 objects: 250 workloads (deployment + SA + 4 pods), 250 ExternalSecrets + Secrets, 250 SPCs… */
-function objects() {
+export function objects() {
   const out = []
   for (let i = 0; i < 250; i++) {
     const name = `edge-${i}`
@@ -107,55 +106,9 @@ function cli(args, cwd) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const fmt = (ms) => `${Math.round(ms)} ms`
 
-const objs = objects()
-const dir = mkdtempSync(join(tmpdir(), 'bench-k8s-'))
-try {
-  // Live
-  const sim = await startKubeSim({ objects: objs })
-  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfig({ namespace: NS }))
-  writeFileSync(
-    join(dir, 'edge-secrets.yaml'),
-    stringify({ kubernetes: { kubeconfig: join(dir, 'kubeconfig'), namespace: NS } }),
-  )
-  const live = []
-  let requests = 0
-  let summary
-  for (let i = 0; i < RUNS; i++) {
-    const before = sim.server.requests.length
-    const r = await cli(
-      [
-        'doctor',
-        '--config',
-        join(dir, 'edge-secrets.yaml'),
-        '--provider',
-        'kubernetes',
-        '--format',
-        'json',
-        '--timeout',
-        '30s',
-        '--deadline',
-        '120s',
-      ],
-      dir,
-    )
-    live.push(r.ms)
-    requests = sim.server.requests.length - before
-    summary = {
-      ...r.report.summary,
-      notPassing: r.report.checks
-        .filter((c) => c.status === 'warn' || c.status === 'fail')
-        .map((c) => `${c.id}:${c.status}`),
-    }
-  }
-  await sim.close()
-  console.log(
-    `kubernetes live, ${objs.length} objects: median ${fmt(median(live))} over ${RUNS} runs, ${requests} API requests per run, summary ${JSON.stringify(summary)}`,
-  )
-
-  // Manifests: the same objects (ESO makes the Secrets, so a repo holds ConfigMaps in their place), in 20 multi-document files.
-  const mdir = join(dir, 'manifests')
-  mkdirSync(mdir)
-  const files = 20
+/** The 2,000 objects as 20 multi-document manifest files (ESO makes the Secrets, so a repo holds ConfigMaps). */
+export function writeManifests(objs, mdir, files = 20) {
+  mkdirSync(mdir, { recursive: true })
   for (let f = 0; f < files; f++) {
     const docs = objs
       .map((o) => (o.kind === 'Secret' ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: o.metadata } : o))
@@ -163,36 +116,97 @@ try {
       .map((o) => stringify({ ...o, status: undefined, data: undefined }))
     writeFileSync(join(mdir, `part-${f}.yaml`), docs.join('---\n'))
   }
-  writeFileSync(join(dir, 'offline.yaml'), stringify({ kubernetes: { namespace: NS } }))
-  const man = []
-  for (let i = 0; i < RUNS; i++) {
-    const r = await cli(
-      [
-        'doctor',
-        '--config',
-        join(dir, 'offline.yaml'),
-        '--provider',
-        'kubernetes',
-        '--manifests',
-        mdir,
-        '--offline',
-        '--format',
-        'json',
-      ],
-      dir,
-    )
-    man.push(r.ms)
-    summary = {
-      ...r.report.summary,
-      notPassing: r.report.checks
-        .filter((c) => c.status === 'warn' || c.status === 'fail')
-        .map((c) => `${c.id}:${c.status}`),
-    }
-  }
-  console.log(
-    `kubernetes manifests, ${objs.length} objects in ${files} files: median ${fmt(median(man))} over ${RUNS} runs, summary ${JSON.stringify(summary)}`,
-  )
-} finally {
-  if (process.env.KEEP) console.log(dir)
-  else rmSync(dir, { recursive: true, force: true })
+  return mdir
 }
+
+/** A temp folder with the 2,000-object manifest set (npm run bench's --manifests row). */
+export const manifestsFolder = () =>
+  writeManifests(objects(), join(mkdtempSync(join(tmpdir(), 'bench-k8s-m-')), 'manifests'))
+
+async function main() {
+  const { startKubeSim } = await import(join(ROOT, 'build/tools.js'))
+
+  const objs = objects()
+  const dir = mkdtempSync(join(tmpdir(), 'bench-k8s-'))
+  try {
+    // Live
+    const sim = await startKubeSim({ objects: objs })
+    writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfig({ namespace: NS }))
+    writeFileSync(
+      join(dir, 'edge-secrets.yaml'),
+      stringify({ kubernetes: { kubeconfig: join(dir, 'kubeconfig'), namespace: NS } }),
+    )
+    const live = []
+    let requests = 0
+    let summary
+    for (let i = 0; i < RUNS; i++) {
+      const before = sim.server.requests.length
+      const r = await cli(
+        [
+          'doctor',
+          '--config',
+          join(dir, 'edge-secrets.yaml'),
+          '--provider',
+          'kubernetes',
+          '--format',
+          'json',
+          '--timeout',
+          '30s',
+          '--deadline',
+          '120s',
+        ],
+        dir,
+      )
+      live.push(r.ms)
+      requests = sim.server.requests.length - before
+      summary = {
+        ...r.report.summary,
+        notPassing: r.report.checks
+          .filter((c) => c.status === 'warn' || c.status === 'fail')
+          .map((c) => `${c.id}:${c.status}`),
+      }
+    }
+    await sim.close()
+    console.log(
+      `kubernetes live, ${objs.length} objects: median ${fmt(median(live))} over ${RUNS} runs, ${requests} API requests per run, summary ${JSON.stringify(summary)}`,
+    )
+
+    // Manifests: the same objects (ESO makes the Secrets, so a repo holds ConfigMaps in their place), in 20 multi-document files.
+    const files = 20
+    const mdir = writeManifests(objs, join(dir, 'manifests'), files)
+    writeFileSync(join(dir, 'offline.yaml'), stringify({ kubernetes: { namespace: NS } }))
+    const man = []
+    for (let i = 0; i < RUNS; i++) {
+      const r = await cli(
+        [
+          'doctor',
+          '--config',
+          join(dir, 'offline.yaml'),
+          '--provider',
+          'kubernetes',
+          '--manifests',
+          mdir,
+          '--offline',
+          '--format',
+          'json',
+        ],
+        dir,
+      )
+      man.push(r.ms)
+      summary = {
+        ...r.report.summary,
+        notPassing: r.report.checks
+          .filter((c) => c.status === 'warn' || c.status === 'fail')
+          .map((c) => `${c.id}:${c.status}`),
+      }
+    }
+    console.log(
+      `kubernetes manifests, ${objs.length} objects in ${files} files: median ${fmt(median(man))} over ${RUNS} runs, summary ${JSON.stringify(summary)}`,
+    )
+  } finally {
+    if (process.env.KEEP) console.log(dir)
+    else rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main()

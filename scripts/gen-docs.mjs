@@ -3,10 +3,7 @@
 // - the report schema's provider enum from the provider registry.
 // test/registry.test.ts and test/report-schema.test.ts fail when either drifts.
 import { readFileSync, writeFileSync } from 'node:fs'
-import { titleOf } from '../dist/app/providers.js'
-import { checks } from '../dist/checks/index.js'
-import { providerIds } from '../dist/providers/index.js'
-import { catalogMarkdown } from '../dist/render/catalog.js'
+import { catalogMarkdown, checks, providerIds, titleOf } from '../build/tools.js'
 
 writeFileSync(new URL('../docs/checks.md', import.meta.url), catalogMarkdown(checks, titleOf))
 console.log(`docs/checks.md: ${checks.length} checks`)
