@@ -12,7 +12,7 @@
 //   are copied there (VENDOR_FILES).
 // dist/meta.json (esbuild's metafile) maps every output file to the packages in it: the test that proves
 // `--version`, `checks` and `explain` load no SDK reads it.
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,9 +27,24 @@ const require = createRequire(join(ROOT, 'package.json'))
 /** Files dependencies read relative to their own `__dirname` at run time. */
 const VENDOR_FILES = ['@cdktf/hcl2json/main.wasm.gz', '@oclif/core/package.json']
 
-const isCommonJs = (file) =>
-  file.endsWith('.cjs') ||
-  (!file.endsWith('.mjs') && !/^\s*(export|import)[\s{*]/m.test(readFileSync(file, 'utf8')))
+/** The "type" of the package.json nearest to a file. */
+function packageType(file) {
+  for (let d = dirname(file); d !== dirname(d); d = dirname(d)) {
+    const pj = join(d, 'package.json')
+    if (existsSync(pj)) return JSON.parse(readFileSync(pj, 'utf8')).type
+  }
+  return undefined
+}
+
+/**
+ * Whether Node would load a file as CommonJS: by extension, then the nearest package.json's "type". Some
+ * packages ship ES modules in a folder with no "type" (dist-es), which only their syntax gives away.
+ */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true
+  if (file.endsWith('.mjs') || packageType(file) === 'module') return false
+  return !/(^|[;}\s])(export|import)\s*[\s{*]/m.test(readFileSync(file, 'utf8'))
+}
 
 /** The names Node would give a CommonJS module's namespace (cjs-module-lexer, reexports followed). */
 function cjsExportNames(file) {
@@ -72,7 +87,17 @@ const nodeInterop = {
     })
     build.onLoad({ filter: /.*/, namespace: 'cjs-facade' }, (args) => {
       const spec = JSON.stringify(args.path)
-      const names = cjsExportNames(args.pluginData.file)
+      let names
+      try {
+        names = cjsExportNames(args.pluginData.file)
+      } catch {
+        // Not CommonJS after all: let esbuild import it as the module it is.
+        return {
+          contents: `export * from ${spec}; export { default } from ${spec}`,
+          resolveDir: args.pluginData.resolveDir,
+          loader: 'js',
+        }
+      }
       return {
         // require(), not `import m from`: Node's default is module.exports even for a module flagged __esModule.
         contents: `const m = require(${spec}); export default m;${names.length ? ` export const { ${names.join(', ')} } = m;` : ''}`,
