@@ -1,7 +1,16 @@
 // What `doctor` (and `demo`) do between parsing flags and exiting: load the config, select checks, run them
 // with a progress view on stderr, render the one Report in the chosen format, and return the exit code.
 // Usage problems throw UsageError (exit 2, one line, no stack).
-import { accessSync, appendFileSync, constants, existsSync, statSync, writeFileSync } from 'node:fs'
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  existsSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { checks as catalogue } from '../checks/index.js'
 import type { Check } from '../core/check.js'
@@ -103,6 +112,21 @@ function checkOutputPath(path: string | undefined, cwd: string): string | undefi
     )
   }
   return abs
+}
+
+/**
+ * -o lands whole or not at all: node_exporter's textfile collector, a CI step or `report merge` may read the
+ * file the moment it appears, and must never see half a report.
+ */
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`
+  try {
+    writeFileSync(tmp, text)
+    renameSync(tmp, path)
+  } catch (e) {
+    rmSync(tmp, { force: true })
+    throw e
+  }
 }
 
 /** GITHUB_STEP_SUMMARY that cannot be written is a warning, never a change of exit code. */
@@ -218,10 +242,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<{ report: Report; 
       : await renderFormat(format, report, all, { config, env, cwd })
   // The human summary goes to stderr whenever stdout does not already carry it.
   if (output || machine || format === 'markdown') write(renderText(report, { color, verbose: opts.verbose }))
-  if (output) writeFileSync(output, doc)
+  if (output) writeAtomically(output, doc)
   else writeOwn(stdout, doc)
   // When the doctor itself seems slow, --verbose says where the time went.
-  if (opts.verbose) write(criticalPathLines(report).map((l) => `${color.dim(l)}\n`).join(''))
+  if (opts.verbose)
+    write(
+      criticalPathLines(report)
+        .map((l) => `${color.dim(l)}\n`)
+        .join(''),
+    )
   if (format === 'github' && env.GITHUB_STEP_SUMMARY && !summaryProblem)
     appendFileSync(env.GITHUB_STEP_SUMMARY, await renderFormat('markdown', report, all, { config, env, cwd }))
   return { report, exitCode: report.exitCode }
