@@ -1,5 +1,5 @@
 // How every Vault API call travels: node-vault builds the request (URL, namespace, error shape) and hands it
-// to a requester of ours, on the axios that node-vault itself ships with, which
+// to a requester of ours, on axios (the HTTP client node-vault itself uses, pinned to the same version), which
 // - never follows a redirect (`maxRedirects: 0`): a 3xx to another host is a redirectError, so the
 //   X-Vault-Token of the call is never sent anywhere but the configured address;
 // - takes the call's signal (per-call limit, run deadline), our TLS agents and a body-size cap;
@@ -8,7 +8,6 @@
 // - keeps the status, content type and Retry-After for the error a check shows.
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import { createRequire } from 'node:module'
 import { format } from 'node:util'
 import { formatBytes, InputFileError, readInput } from '../../core/files.js'
 import {
@@ -212,13 +211,17 @@ interface NodeVaultClient {
   namespace?: string
 }
 
-/** node-vault, and the axios it depends on (resolved from node-vault's own folder, as it resolves it). */
+/**
+ * node-vault, and axios imported as a module of ours, not resolved from node-vault's folder at run time: the
+ * bundle and the single executable carry no node_modules to resolve it in.
+ */
 async function loadNodeVault(): Promise<{ nodeVault: (o: Obj) => NodeVaultClient; axios: AxiosLike }> {
   await redactDebugOutput()
-  const mod = (await import('node-vault')) as unknown as { default: (o: Obj) => NodeVaultClient }
-  const fromHere = createRequire(import.meta.url)
-  const axios = createRequire(fromHere.resolve('node-vault'))('axios') as AxiosLike
-  return { nodeVault: mod.default, axios }
+  const [mod, ax] = await Promise.all([
+    import('node-vault') as unknown as Promise<{ default: (o: Obj) => NodeVaultClient }>,
+    import('axios') as unknown as Promise<{ default: AxiosLike }>,
+  ])
+  return { nodeVault: mod.default, axios: ax.default }
 }
 
 const SOURCE_WORDS: Record<SettingSource, string> = {
