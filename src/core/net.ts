@@ -161,7 +161,7 @@ function chain(e: unknown, depth = 0): ErrLike[] {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
-/** An HTTP status anywhere the client libraries put one (axios, the AWS SDK, the Azure SDK, gaxios, node-fetch). */
+/** An error status anywhere the client libraries put one (axios, the AWS SDK, the Azure SDK, gaxios, node-fetch). */
 function hasHttpStatus(e: ErrLike): boolean {
   const x = e as {
     status?: unknown
@@ -169,13 +169,14 @@ function hasHttpStatus(e: ErrLike): boolean {
     $metadata?: { httpStatusCode?: unknown }
     response?: { status?: unknown; statusCode?: unknown }
   }
+  // A 2xx whose body broke off is the way failing, not the service's verdict: only an error status counts.
   return [
     x.status,
     x.statusCode,
     x.$metadata?.httpStatusCode,
     x.response?.status,
     x.response?.statusCode,
-  ].some((v) => typeof v === 'number' && v >= 100)
+  ].some((v) => typeof v === 'number' && v >= 300)
 }
 
 function faultOf(errs: readonly ErrLike[]): { fault: NetworkFault; code: string } | undefined {
