@@ -37,6 +37,12 @@ export const kubernetesRemedies = defineRemedies({
       'cluster. Regenerate the kubeconfig entry (or the service-account token it carries, e.g. ' +
       '`kubectl create token <sa> -n <namespace>`) and run the doctor again.',
   },
+  'k8s.point-at-workload': {
+    title: "Point the doctor at the agent's workload",
+    source: 'extended',
+    section: API,
+    body: "Set kubernetes.namespace and kubernetes.deployment (or kubernetes.selector) to the edge agent's own: `kubectl get deployments,daemonsets,statefulsets -n <namespace>` lists what runs there. Without its workload the doctor cannot tell which service account, annotations and secrets the agent uses.",
+  },
   'k8s.grant-read-rbac': {
     title: 'Give the doctor read-only RBAC on what it checks',
     source: 'extended',

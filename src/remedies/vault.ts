@@ -139,6 +139,12 @@ export const vaultRemedies = defineRemedies({
     section: POLICY,
     body: 'On a KV v2 mount, templates (`with secret "secret/data/..."`), the API and policies use `<mount>/data/<path>`; the `vault kv` CLI adds `data/` itself. Use the corrected path the finding names.',
   },
+  'vault.undelete-secret': {
+    title: 'Restore the deleted version, or write a new one',
+    source: 'extended',
+    section: POLICY,
+    body: 'KV v2 keeps a soft-deleted version until it is destroyed: `vault kv undelete -versions=N <path>` brings it back, and `vault kv put <path> …` writes a new current version. The agent renders the current version on its next refresh.',
+  },
   'vault.kv1-path': {
     title: 'Drop `data/` on a KV v1 mount',
     source: 'extended',

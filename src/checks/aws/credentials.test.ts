@@ -63,14 +63,14 @@ describe('aws.credentials', () => {
     })
     expect(findingKeys(expired)).toEqual(['expired'])
     expect(expired.summary).toContain('1h')
-    expect(remedyIds(expired)).toEqual(['aws.refresh-credentials', 'bp.short-lived-credentials'])
+    expect(remedyIds(expired)).toEqual(['aws.refresh-credentials'])
     const soon = await run({
       resolved: { ...base, expiresAt: new Date(NOW.getTime() + 60_000) },
       attempts: [],
     })
     expect(soon.status).toBe('warn')
     expect(findingKeys(soon)).toEqual(['expiring-soon'])
-    expect(remedyIds(soon)).toEqual(['aws.refresh-credentials', 'bp.short-lived-credentials'])
+    expect(remedyIds(soon)).toEqual(['aws.refresh-credentials'])
   })
 
   it('names a token file that is not a regular file as the failed source', async () => {

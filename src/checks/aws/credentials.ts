@@ -32,13 +32,13 @@ export default defineCheck({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'the {{source}} credentials ({{accessKeyId}}) expired {{ago}} ago and nothing renews them',
-      remedies: ['aws.refresh-credentials', 'bp.short-lived-credentials'],
+      remedies: ['aws.refresh-credentials'],
     },
     'expiring-soon': {
       status: 'warn',
       severity: 'high',
       message: 'the {{source}} credentials ({{accessKeyId}}) expire in {{left}} and nothing renews them',
-      remedies: ['aws.refresh-credentials', 'bp.short-lived-credentials'],
+      remedies: ['aws.refresh-credentials'],
     },
     'long-lived': {
       status: 'warn',

@@ -87,7 +87,7 @@ describe('aws.identity', () => {
       aws: failing(awsError('unauthenticated', 'ExpiredToken', 'expired')),
     })
     expect(findingKeys(expired)).toEqual(['token-expired'])
-    expect(remedyIds(expired)).toEqual(['aws.refresh-credentials', 'bp.short-lived-credentials'])
+    expect(remedyIds(expired)).toEqual(['aws.refresh-credentials'])
     const invalid = await runCheck(check, {
       config: config(),
       aws: failing(

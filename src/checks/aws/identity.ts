@@ -62,7 +62,7 @@ export default defineCheck({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'AWS says the {{source}} security token has expired ({{code}})',
-      remedies: ['aws.refresh-credentials', 'bp.short-lived-credentials'],
+      remedies: ['aws.refresh-credentials'],
     },
     'invalid-credentials': {
       status: 'fail',

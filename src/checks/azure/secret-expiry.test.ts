@@ -48,9 +48,9 @@ describe('azure.secret-expiry', () => {
     expect(r.status).toBe('warn')
     expect(remedyIds(r)).toEqual([
       'auth.confirm-secret-paths',
-      'bp.short-lived-credentials',
-      'bp.rotation',
       'azure.set-expiry',
+      'bp.rotation',
+      'bp.short-lived-credentials',
     ])
   })
 

@@ -41,7 +41,7 @@ export default defineCheck({
       status: 'warn',
       severity: 'low',
       message: 'no expiry date, so nothing prompts their rotation: {{names}}',
-      remedies: ['bp.short-lived-credentials', 'bp.rotation', 'azure.set-expiry'],
+      remedies: ['azure.set-expiry', 'bp.rotation', 'bp.short-lived-credentials'],
     },
   },
   async run({ azure, config, now }) {

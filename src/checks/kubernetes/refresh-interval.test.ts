@@ -21,7 +21,7 @@ describe('k8s.refresh-interval', () => {
     const r = await run(externalSecret('p', { refreshInterval: v }))
     expect(r.status).toBe('fail')
     expect(findingKeys(r)).toEqual(['never'])
-    expect(remedyIds(r)).toEqual(['refresh.check-interval', 'bp.rotation'])
+    expect(remedyIds(r)).toEqual(['refresh.check-interval'])
   })
   it('never: refreshPolicy CreatedOnce', async () => {
     const es = externalSecret('p', { refreshInterval: '1h' })

@@ -26,7 +26,7 @@ export default defineCheck({
       symptom: 'stale-secrets',
       message:
         '{{ref}} has {{setting}}: it fetches once and never refreshes, so a rotated secret is never picked up',
-      remedies: ['refresh.check-interval', 'bp.rotation'],
+      remedies: ['refresh.check-interval'],
     },
     unparsable: {
       status: 'fail',

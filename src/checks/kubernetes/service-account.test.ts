@@ -38,7 +38,7 @@ describe('k8s.service-account', () => {
       config: { kubernetes: { deployment: 'other' } },
     })
     expect(findingKeys(r)).toEqual(['workload-missing'])
-    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths'])
+    expect(remedyIds(r)).toEqual(['k8s.point-at-workload'])
   })
   it('manifests cannot prove an account absent: pass with a note', async () => {
     const { api } = manifestKube({

@@ -23,7 +23,7 @@ export default defineCheck({
       status: 'fail',
       severity: 'critical',
       message: 'Deployment {{namespace}}/{{name}} (kubernetes.deployment) does not exist',
-      remedies: ['auth.confirm-secret-paths'],
+      remedies: ['k8s.point-at-workload'],
     },
     missing: {
       status: 'fail',

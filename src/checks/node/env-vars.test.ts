@@ -89,7 +89,7 @@ describe('node.env-vars', () => {
     )
     expect(check.findings['no-value'].message).toContain('`<no value>`')
     expect(r.location).toEqual({ file: ENV, line: 3 })
-    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'vault.error-on-missing-key'])
+    expect(remedyIds(r).sort()).toEqual(['vault.error-on-missing-key'])
   })
 
   it('fails on `null` written by jq -r for a missing key', async () => {
@@ -99,7 +99,7 @@ describe('node.env-vars', () => {
       name: 'KAFKA_PASSWORD',
       location: { file: ENV, line: 2 },
     })
-    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'node.strict-fetch-script'])
+    expect(remedyIds(r).sort()).toEqual(['node.strict-fetch-script'])
   })
 
   it('fails on an empty value, but not when the reference has a default', async () => {
@@ -108,7 +108,7 @@ describe('node.env-vars', () => {
       node: node({ [ENV]: envText({ KAFKA_USERNAME: '', INGEST_TIMEOUT: '' }) }),
     })
     expect(findingKeys(r)).toEqual(['empty'])
-    expect(remedyIds(r).sort()).toEqual(['auth.confirm-secret-paths', 'pattern.interpolation'])
+    expect(remedyIds(r).sort()).toEqual(['pattern.interpolation', 'refresh.monitor-rotation'])
     expect(r.findings?.[0]?.items?.map((i) => i.name)).toEqual(['KAFKA_USERNAME'])
   })
 

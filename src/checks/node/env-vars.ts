@@ -218,19 +218,19 @@ export default defineCheck({
       status: 'fail',
       severity: 'critical',
       message: '{{names}} rendered as `<no value>`: the Vault template reads a key the secret does not have',
-      remedies: ['auth.confirm-secret-paths', 'vault.error-on-missing-key'],
+      remedies: ['vault.error-on-missing-key'],
     },
     null: {
       status: 'fail',
       severity: 'critical',
       message: '{{names}} set to `null`: the script that wrote the env file read a key that is missing',
-      remedies: ['auth.confirm-secret-paths', 'node.strict-fetch-script'],
+      remedies: ['node.strict-fetch-script'],
     },
     empty: {
       status: 'fail',
       severity: 'critical',
       message: '{{names}} set but empty: the pipeline would start with an empty credential',
-      remedies: ['auth.confirm-secret-paths', 'pattern.interpolation'],
+      remedies: ['pattern.interpolation', 'refresh.monitor-rotation'],
     },
     'env-file-missing': {
       status: 'fail',

@@ -4,9 +4,9 @@ import { fakeVault, vaultError, vaultFault } from '../../../test/fixtures/vault/
 import check from './auth.js'
 
 const REMEDIES: Record<string, string[]> = {
-  'no-credentials': ['auth.check-sa-annotations', 'vault.fix-login'],
+  'no-credentials': ['vault.fix-login', 'auth.check-sa-annotations'],
   'role-not-found': ['vault.fix-login', 'vault.fix-auth-mount'],
-  'sa-not-authorized': ['auth.check-sa-annotations', 'vault.fix-login'],
+  'sa-not-authorized': ['vault.fix-login', 'auth.check-sa-annotations'],
   'jwt-claims': ['vault.fix-login'],
   'login-denied': ['vault.fix-login', 'auth.review-audit-logs'],
   'auth-mount-missing': ['vault.fix-auth-mount'],
@@ -61,7 +61,7 @@ describe('vault.auth', () => {
       }),
     })
     expect(findingKeys(dead)).toEqual(['token-invalid'])
-    expect(remedyIds(dead)).toEqual(['vault.renew-token', 'bp.short-lived-credentials'])
+    expect(remedyIds(dead)).toEqual(['vault.renew-token'])
     const noLookup = await runCheck(check, {
       vault: fakeVault({
         tokenSelf: () =>

@@ -16,14 +16,14 @@ export default defineCheck({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'no credentials for {{method}} auth: {{reason}}',
-      remedies: ['auth.check-sa-annotations', 'vault.fix-login'],
+      remedies: ['vault.fix-login', 'auth.check-sa-annotations'],
     },
     'token-invalid': {
       status: 'fail',
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'Vault rejects the token from {{source}}: it is expired, revoked or unknown ({{error}})',
-      remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+      remedies: ['vault.renew-token'],
     },
     'role-not-found': {
       status: 'fail',
@@ -37,7 +37,7 @@ export default defineCheck({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'role {{role}} at auth/{{mount}} refuses this service account: {{error}}',
-      remedies: ['auth.check-sa-annotations', 'vault.fix-login'],
+      remedies: ['vault.fix-login', 'auth.check-sa-annotations'],
     },
     'jwt-claims': {
       status: 'fail',

@@ -13,7 +13,7 @@ describe('vault.capabilities', () => {
     })
     expect(findingKeys(r)).toEqual(['no-read'])
     expect(r.details?.[0]).toBe('token policies: default, expanso-edge')
-    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'auth.verify-iam', 'vault.grant-read'])
+    expect(remedyIds(r)).toEqual(['vault.grant-read', 'auth.confirm-secret-paths', 'auth.verify-iam'])
     expect(r.remedies.find((x) => x.id === 'auth.verify-iam')?.commands).toEqual([
       'vault policy read expanso-edge',
     ])

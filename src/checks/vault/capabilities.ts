@@ -16,7 +16,7 @@ export default defineCheck({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'no read capability on {{paths}}',
-      remedies: ['auth.confirm-secret-paths', 'auth.verify-iam', 'vault.grant-read'],
+      remedies: ['vault.grant-read', 'auth.confirm-secret-paths', 'auth.verify-iam'],
     },
     'cli-path-policy': {
       status: 'fail',

@@ -45,7 +45,7 @@ describe('vault.secret-keys', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['key-empty'])
-    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'bp.rotation'])
+    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'refresh.monitor-rotation'])
     expect(r.findings?.[0]?.items).toHaveLength(2)
   })
   it('skips without keys', async () => {

@@ -20,7 +20,7 @@ export default defineCheck({
       status: 'fail',
       severity: 'high',
       message: '{{count}} key(s) hold no usable value: {{keys}}',
-      remedies: ['auth.confirm-secret-paths', 'bp.rotation'],
+      remedies: ['auth.confirm-secret-paths', 'refresh.monitor-rotation'],
     },
   },
   async run({ vault }) {

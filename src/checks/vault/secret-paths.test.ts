@@ -19,7 +19,7 @@ describe('vault.secret-paths', () => {
       vault: fakeVault({ secretRefs: refs('secret/expanso/prod/pipeline') }),
     })
     expect(findingKeys(r)).toEqual(['kv2-missing-data'])
-    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'vault.kv2-data-path'])
+    expect(remedyIds(r)).toEqual(['vault.kv2-data-path', 'auth.confirm-secret-paths'])
     expect(r.summary).toContain('secret/data/expanso/prod/pipeline')
     expect(r.remedies.find((x) => x.id === 'auth.confirm-secret-paths')?.commands).toEqual([
       'vault kv get -mount=secret expanso/prod/pipeline',
@@ -33,16 +33,16 @@ describe('vault.secret-paths', () => {
       }),
     })
     expect(findingKeys(r)).toEqual(['kv1-given-data'])
-    expect(remedyIds(r)).toEqual(['auth.confirm-secret-paths', 'vault.kv1-path'])
+    expect(remedyIds(r)).toEqual(['vault.kv1-path', 'auth.confirm-secret-paths'])
     expect(r.summary).toContain('the path is kv/app')
   })
   it.each<[string, SecretShape, string[]]>([
     ['missing', { state: 'not-found' }, ['auth.confirm-secret-paths']],
-    ['deleted', { state: 'deleted', version: 4 }, ['auth.confirm-secret-paths', 'bp.rotation']],
+    ['deleted', { state: 'deleted', version: 4 }, ['vault.undelete-secret', 'auth.confirm-secret-paths']],
     [
       'forbidden',
       { state: 'denied', message: 'permission denied', invalidToken: false },
-      ['auth.verify-iam', 'vault.grant-read', 'auth.confirm-secret-paths'],
+      ['vault.grant-read', 'auth.verify-iam', 'auth.confirm-secret-paths'],
     ],
   ])('tells %s apart', async (key, s, remedies) => {
     const r = await runCheck(check, { vault: read(s) })

@@ -25,13 +25,13 @@ export default defineCheck<'vault', F>({
       severity: 'critical',
       symptom: 'permission-denied',
       message: '{{path}} is on KV v2 mount {{mount}}: the API path is {{corrected}}',
-      remedies: ['auth.confirm-secret-paths', 'vault.kv2-data-path'],
+      remedies: ['vault.kv2-data-path', 'auth.confirm-secret-paths'],
     },
     'kv1-given-data': {
       status: 'fail',
       severity: 'critical',
       message: '{{path}} is on KV v1 mount {{mount}}, which has no data/ segment: the path is {{corrected}}',
-      remedies: ['auth.confirm-secret-paths', 'vault.kv1-path'],
+      remedies: ['vault.kv1-path', 'auth.confirm-secret-paths'],
     },
     missing: {
       status: 'fail',
@@ -43,14 +43,14 @@ export default defineCheck<'vault', F>({
       status: 'fail',
       severity: 'critical',
       message: 'the current version of {{paths}} is deleted',
-      remedies: ['auth.confirm-secret-paths', 'bp.rotation'],
+      remedies: ['vault.undelete-secret', 'auth.confirm-secret-paths'],
     },
     forbidden: {
       status: 'fail',
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'the token may not read {{paths}} (Vault hides whether it exists): {{error}}',
-      remedies: ['auth.verify-iam', 'vault.grant-read', 'auth.confirm-secret-paths'],
+      remedies: ['vault.grant-read', 'auth.verify-iam', 'auth.confirm-secret-paths'],
     },
     'mount-not-visible': {
       status: 'fail',
@@ -66,6 +66,7 @@ export default defineCheck<'vault', F>({
     if (refs.length === 0)
       return skip('not-applicable', 'no secret paths in the config or the agent templates')
     const out: Outcome<F>[] = []
+    const deletedVersion = new Map<string, number | undefined>()
     const buckets: Partial<Record<'missing' | 'deleted' | 'forbidden' | 'mount-not-visible', Item[]>> = {}
     const add = (k: keyof typeof buckets, item: Item) => (buckets[k] ??= []).push(item)
     const notes: string[] = []
@@ -107,9 +108,10 @@ export default defineCheck<'vault', F>({
       if (s.state === 'ok')
         notes.push(`${path}: KV v${m.kvVersion}${s.version ? `, version ${s.version}` : ''}`)
       else if (s.state === 'not-found') add('missing', itemFor(ref, path, '404'))
-      else if (s.state === 'deleted')
+      else if (s.state === 'deleted') {
+        deletedVersion.set(path, s.version)
         add('deleted', itemFor(ref, path, `version ${s.version ?? '?'} deleted`))
-      else if (s.state === 'denied') {
+      } else if (s.state === 'denied') {
         error = s.message
         add('forbidden', itemFor(ref, path, s.message))
       } else add('missing', itemFor(ref, path, s.warning))
@@ -130,6 +132,14 @@ export default defineCheck<'vault', F>({
                     'auth.confirm-secret-paths': items.map(
                       (i) => `vault kv metadata get ${i.name.replace('/data/', '/')}`,
                     ),
+                    ...(key === 'deleted'
+                      ? {
+                          'vault.undelete-secret': items.map(
+                            (i) =>
+                              `vault kv undelete -versions=${deletedVersion.get(i.name) ?? '<version>'} ${i.name.replace('/data/', '/')}`,
+                          ),
+                        }
+                      : {}),
                   },
           },
         ),

@@ -31,7 +31,7 @@ describe('vault.token-ttl', () => {
     })
     expect(r.status).toBe('warn')
     expect(findingKeys(r)).toEqual(['expiring-soon'])
-    expect(remedyIds(r)).toEqual(['vault.renew-token', 'bp.short-lived-credentials'])
+    expect(remedyIds(r)).toEqual(['vault.renew-token'])
   })
   it('warns about a static non-renewable token, not about an agent-managed one', async () => {
     const r = await runCheck(check, { vault: tok({ renewable: false }) })

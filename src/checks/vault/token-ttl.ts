@@ -17,7 +17,7 @@ export default defineCheck<'vault', F>({
       severity: 'high',
       symptom: 'permission-denied',
       message: 'the token expires in {{left}} (threshold {{min}}){{renewNote}}',
-      remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+      remedies: ['vault.renew-token'],
     },
     'not-renewable': {
       status: 'warn',

@@ -566,7 +566,7 @@ const live: Scenario[] = [
       'k8s.refresh-interval': {
         status: 'fail',
         finding: 'never',
-        remedies: ['refresh.check-interval', 'bp.rotation'],
+        remedies: ['refresh.check-interval'],
       },
     },
     exitCode: 1,
@@ -1069,7 +1069,7 @@ const manifests: Scenario[] = [
       'k8s.refresh-interval': {
         status: 'fail',
         finding: 'never',
-        remedies: ['refresh.check-interval', 'bp.rotation'],
+        remedies: ['refresh.check-interval'],
       },
     },
     exitCode: 1,

@@ -248,7 +248,7 @@ const nodeVaultAgentDown: Scenario = {
     'node.env-vars': {
       status: 'fail',
       finding: 'no-value',
-      remedies: ['auth.confirm-secret-paths', 'vault.error-on-missing-key'],
+      remedies: ['vault.error-on-missing-key'],
     },
     'node.env-file-perms': { status: 'warn', finding: 'group-accessible', remedies: ['pattern.file-perms'] },
     'node.env-file-freshness': { status: 'pass' },

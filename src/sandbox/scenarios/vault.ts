@@ -215,7 +215,7 @@ export const vaultScenarios: Scenario[] = [
       'vault.capabilities': {
         status: 'fail',
         finding: 'no-read',
-        remedies: ['auth.confirm-secret-paths', 'auth.verify-iam', 'vault.grant-read'],
+        remedies: ['vault.grant-read', 'auth.confirm-secret-paths', 'auth.verify-iam'],
       },
       // One root cause, one red: the denial is vault.capabilities'; Vault hides whether the path exists anyway.
       'vault.secret-paths': skipped(),
@@ -231,7 +231,7 @@ export const vaultScenarios: Scenario[] = [
       'vault.secret-paths': {
         status: 'fail',
         finding: 'kv2-missing-data',
-        remedies: ['auth.confirm-secret-paths', 'vault.kv2-data-path'],
+        remedies: ['vault.kv2-data-path', 'auth.confirm-secret-paths'],
       },
       'vault.secret-keys': skipped(),
     },
@@ -264,7 +264,7 @@ export const vaultScenarios: Scenario[] = [
       'vault.token-ttl': {
         status: 'warn',
         finding: 'expiring-soon',
-        remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+        remedies: ['vault.renew-token'],
       },
     },
     exitCode: 0,

@@ -39,6 +39,8 @@ export interface JobspecBlocks {
    * (the vendor's page prints its example under `spec:`, and the indentation did not survive to tell which).
    */
   readonly under: 'top' | 'spec'
+  /** The `type:` beside the blocks (`pipeline` in a pipeline JobSpec). */
+  readonly type?: string
   readonly providers?: YamlField
   readonly secrets?: YamlField
 }
@@ -117,7 +119,9 @@ export function readJobspecBlocks(text: string): JobspecRead {
   ] as const) {
     const providers = fieldOf(holder, PROVIDERS_KEY)
     const secrets = fieldOf(holder, SECRETS_KEY)
-    if (providers || secrets) return { ok: true, shape, blocks: { under, providers, secrets } }
+    const t = fieldOf(holder, 'type')?.value
+    const type = t?.kind === 'scalar' && typeof t.value === 'string' ? t.value : undefined
+    if (providers || secrets) return { ok: true, shape, blocks: { under, type, providers, secrets } }
   }
   return { ok: true, shape }
 }

@@ -1,0 +1,308 @@
+// Scenarios of the pipeline JobSpec's own secrets. One owner: whoever owns the jobspec checks.
+// Each one is a pipeline JobSpec with `secret_providers` and `secrets` in the scenario's folder — a Vault the
+// agent logs in to with AppRole (role_id from a file, secret_id from a variable) and one it logs in to with a
+// JWT from a file, each with its own CA — in front of a loopback Vault simulator. Secret values, the AppRole
+// secret_id and the JWT are canaries: the e2e tests grep every output for JOBSPEC_CANARIES.
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { stringify } from 'yaml'
+import type { ProviderId } from '../../providers/index.js'
+import type { RemedyId } from '../../remedies.js'
+import type { jobspecRemedies } from '../../remedies/jobspec.js'
+import type { Scenario, ScenarioExpectation } from '../scenario.js'
+import { healthyVaultState, makeJwt, startVaultSim, type VaultSimState } from '../vault.js'
+
+const CANARY = {
+  kafkaPassword: 'CANARY-jobspec-kafka-password-51d0c',
+  apiToken: 'CANARY-jobspec-api-token-a77e2',
+  secretId: 'CANARY-jobspec-secret-id-9c3f1',
+  staleSecretId: 'CANARY-jobspec-stale-secret-id-20be4',
+} as const
+
+export const JOBSPEC_CANARIES: readonly string[] = Object.values(CANARY)
+
+// Until the registries list `jobspec` and its remedies, ProviderId and RemedyId do not include them: these two
+// casts are no-ops once they do.
+const JOBSPEC = 'jobspec' as ProviderId
+const remedies = (...ids: (RemedyId | keyof typeof jobspecRemedies)[]) => ids as readonly RemedyId[]
+
+const ROLE_ID = '0f1e8a5c-5a3c-4b7e-9a51-6c0e5f3b2d11'
+const ISSUER = 'https://issuer.example.com'
+const AUDIENCE = 'vault'
+const SUBJECT = 'repo:expanso/edge-pipelines:environment:prod'
+
+/** The Vault both entries talk to: KV v2 at kv/ and secret/, an AppRole and a JWT role reading both. */
+function vaultState(): VaultSimState {
+  const s = healthyVaultState({
+    secretPath: 'secret/expanso/prod/pipeline',
+    secretData: { api_token: CANARY.apiToken, db_password: CANARY.apiToken },
+  })
+  s.mounts['kv/'] = { type: 'kv', version: 2 }
+  s.secrets['kv/kafka/prod'] = {
+    data: { username: 'edge', password: CANARY.kafkaPassword },
+    version: 7,
+    updatedTime: new Date(Date.now() - 3_600_000).toISOString(),
+  }
+  s.policies['kafka-to-s3'] = [
+    { path: 'kv/data/kafka/prod', capabilities: ['read'] },
+    { path: 'secret/data/expanso/prod/pipeline', capabilities: ['read'] },
+  ]
+  s.approle = {
+    mount: 'approle',
+    roles: {
+      'kafka-to-s3': { roleId: ROLE_ID, secretId: CANARY.secretId, policies: ['kafka-to-s3'], ttlSec: 3600 },
+    },
+  }
+  s.jwt = {
+    mount: 'jwt',
+    boundIssuer: ISSUER,
+    roles: {
+      'edge-pipeline': {
+        boundAudiences: [AUDIENCE],
+        boundSubject: SUBJECT,
+        policies: ['kafka-to-s3'],
+        ttlSec: 3600,
+      },
+    },
+  }
+  return s
+}
+
+interface JobspecFiles {
+  readonly address: string
+  readonly dir: string
+}
+
+/** The pipeline JobSpec: a Kafka input and an HTTP output whose credentials the agent fetches itself. */
+function jobspec(f: JobspecFiles, change?: (spec: Record<string, unknown>) => void): string {
+  const tls = { ca_cert: join(f.dir, 'vault-ca.pem') }
+  const spec: Record<string, unknown> = {
+    name: 'kafka-to-s3',
+    type: 'pipeline',
+    config: {
+      input: {
+        kafka: {
+          addresses: ['broker.internal:9093'],
+          topics: ['events'],
+          sasl: { mechanism: 'PLAIN', user: 'edge', password: '${KAFKA_PASSWORD}' },
+        },
+      },
+      output: {
+        http_client: {
+          url: 'https://ingest.example.com/events',
+          headers: { Authorization: 'Bearer ${API_TOKEN}' },
+        },
+      },
+    },
+    secret_providers: {
+      corp_vault: {
+        provider: 'hashicorp_vault',
+        address: f.address,
+        tls,
+        auth: {
+          method: 'approle',
+          role_id_file: join(f.dir, 'vault-role-id'),
+          secret_id_env: 'EDGE_VAULT_SECRET_ID',
+        },
+      },
+      ci_vault: {
+        provider: 'hashicorp_vault',
+        address: f.address,
+        tls,
+        auth: { method: 'jwt', role: 'edge-pipeline', jwt_file: join(f.dir, 'edge.jwt') },
+      },
+    },
+    secrets: {
+      KAFKA_PASSWORD: {
+        from: 'corp_vault',
+        mount: 'kv',
+        secret_path: 'kafka/prod',
+        field: 'password',
+        refresh: '30m',
+      },
+      API_TOKEN: {
+        from: 'ci_vault',
+        mount: 'secret',
+        secret_path: 'expanso/prod/pipeline',
+        field: 'api_token',
+        refresh: '15m',
+      },
+    },
+  }
+  change?.(spec)
+  return stringify(spec)
+}
+
+/** `spec.secrets.<name>` as a mutable record, for the scenarios that break one entry. */
+const secretOf = (spec: Record<string, unknown>, name: string) =>
+  (spec.secrets as Record<string, Record<string, unknown>>)[name] as Record<string, unknown>
+
+interface JobspecScenarioSpec {
+  readonly name: string
+  readonly description: string
+  readonly mutate?: (s: VaultSimState) => void
+  readonly change?: (spec: Record<string, unknown>) => void
+  /** The secret_id the node holds (the one Vault knows by default). */
+  readonly secretId?: string
+  /** Claims of the JWT the node holds, over the ones the role accepts. */
+  readonly jwtClaims?: Record<string, unknown>
+  readonly maxStaleness?: string
+  readonly expect?: Readonly<Record<string, ScenarioExpectation>>
+  readonly exitCode: 0 | 1 | 2 | 3
+}
+
+function jobspecScenario(spec: JobspecScenarioSpec): Scenario {
+  return {
+    name: spec.name,
+    description: spec.description,
+    providers: [JOBSPEC],
+    // No aws_sts entry in these JobSpecs: that check has nothing to assume.
+    expect: { 'jobspec.aws-sts': { status: 'skip', skipReason: 'not-applicable' }, ...spec.expect },
+    exitCode: spec.exitCode,
+    async setup(dir) {
+      const state = vaultState()
+      spec.mutate?.(state)
+      const sim = await startVaultSim(state, { tls: 'valid' })
+      await writeFile(join(dir, 'vault-ca.pem'), sim.caPem as string)
+      await writeFile(join(dir, 'vault-role-id'), `${ROLE_ID}\n`, { mode: 0o600 })
+      const jwt = makeJwt({ iss: ISSUER, aud: AUDIENCE, sub: SUBJECT, ...spec.jwtClaims })
+      await writeFile(join(dir, 'edge.jwt'), `${jwt}\n`, { mode: 0o600 })
+      const pipeline = join(dir, 'pipeline.yaml')
+      await writeFile(pipeline, jobspec({ address: sim.url, dir }, spec.change))
+      return {
+        config: { pipeline: { config: pipeline, maxStaleness: spec.maxStaleness ?? '90m' } },
+        env: { NO_PROXY: '127.0.0.1,localhost', EDGE_VAULT_SECRET_ID: spec.secretId ?? CANARY.secretId },
+        options: { timeout: '10s' },
+        requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
+        stop: () => sim.close(),
+      }
+    },
+  }
+}
+
+const skipped = (): ScenarioExpectation => ({ status: 'skip', skipReason: 'dependency-failed' })
+
+export const jobspecScenarios: Scenario[] = [
+  jobspecScenario({
+    name: 'jobspec-healthy',
+    description:
+      'a pipeline JobSpec whose agent fetches its secrets itself: Vault AppRole (secret_id from a variable) and JWT, each with its CA',
+    exitCode: 0,
+  }),
+  jobspecScenario({
+    name: 'jobspec-wrong-auth',
+    description: "the node's secret_id is an old one: Vault refuses the AppRole login",
+    secretId: CANARY.staleSecretId,
+    expect: {
+      'jobspec.vault-login': {
+        status: 'fail',
+        finding: 'bad-credentials',
+        remedies: remedies('vault.fix-login', 'auth.review-audit-logs'),
+      },
+      'jobspec.vault-read': skipped(),
+    },
+    exitCode: 1,
+  }),
+  jobspecScenario({
+    name: 'jobspec-path-denied',
+    description: "the role's policy lost kv/data/kafka/prod: the agent may not read KAFKA_PASSWORD",
+    mutate: (s) => {
+      s.policies['kafka-to-s3'] = [{ path: 'secret/data/expanso/prod/pipeline', capabilities: ['read'] }]
+    },
+    expect: {
+      'jobspec.vault-read': {
+        status: 'fail',
+        finding: 'no-read',
+        remedies: remedies('auth.confirm-secret-paths', 'vault.grant-read'),
+      },
+    },
+    exitCode: 1,
+  }),
+  jobspecScenario({
+    name: 'jobspec-field-missing',
+    description: 'KAFKA_PASSWORD names field passwd, which the Vault secret does not have',
+    change: (s) => {
+      secretOf(s, 'KAFKA_PASSWORD').field = 'passwd'
+    },
+    expect: {
+      'jobspec.vault-read': {
+        status: 'fail',
+        finding: 'field-missing',
+        remedies: remedies('jobspec.fix-secret-entry', 'auth.confirm-secret-paths'),
+      },
+    },
+    exitCode: 1,
+  }),
+  jobspecScenario({
+    name: 'jobspec-entry-incomplete',
+    description:
+      'the API_TOKEN entry says where but not which field: the variable has no value at deployment',
+    change: (s) => {
+      delete secretOf(s, 'API_TOKEN').field
+    },
+    expect: {
+      'jobspec.secret-refs': {
+        status: 'fail',
+        finding: 'missing-field',
+        remedies: remedies('jobspec.fix-secret-entry', 'auth.confirm-secret-paths'),
+      },
+      'jobspec.refresh': skipped(),
+    },
+    exitCode: 1,
+  }),
+  jobspecScenario({
+    name: 'jobspec-refresh-slow',
+    description: 'KAFKA_PASSWORD refreshes every 2h against a maxStaleness of 90m',
+    change: (s) => {
+      secretOf(s, 'KAFKA_PASSWORD').refresh = '2h'
+    },
+    expect: {
+      'jobspec.refresh': {
+        status: 'warn',
+        finding: 'slower-than-max',
+        remedies: remedies('refresh.check-interval', 'jobspec.set-refresh'),
+      },
+    },
+    exitCode: 0,
+  }),
+  jobspecScenario({
+    name: 'jobspec-jwt-audience',
+    description: "the node's JWT is minted for another audience than the Vault role accepts",
+    jwtClaims: { aud: 'sts.amazonaws.com' },
+    expect: {
+      'jobspec.vault-login': { status: 'fail', finding: 'jwt-claims', remedies: remedies('vault.fix-login') },
+      'jobspec.vault-read': skipped(),
+    },
+    exitCode: 1,
+  }),
+  jobspecScenario({
+    name: 'jobspec-unknown-provider',
+    description:
+      'a third entry of a provider type this version does not understand: named as such, the rest checked',
+    change: (s) => {
+      ;(s.secret_providers as Record<string, unknown>).azure_kv = {
+        provider: 'azure_key_vault',
+        vault_url: 'https://expanso.vault.azure.net',
+      }
+      ;(s.secrets as Record<string, unknown>).DB_PASSWORD = { from: 'azure_kv', name: 'db-password' }
+    },
+    expect: {
+      'jobspec.providers': {
+        status: 'warn',
+        finding: 'unknown-type',
+        remedies: remedies('jobspec.unconfirmed-format'),
+      },
+      'jobspec.secret-refs': {
+        status: 'warn',
+        finding: 'not-referenced',
+        remedies: remedies('pattern.interpolation', 'jobspec.unconfirmed-format'),
+      },
+      'jobspec.refresh': {
+        status: 'warn',
+        finding: 'default-unknown',
+        remedies: remedies('refresh.check-interval', 'jobspec.set-refresh'),
+      },
+    },
+    exitCode: 0,
+  }),
+]
