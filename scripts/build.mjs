@@ -140,7 +140,12 @@ const BANNER = [
  */
 export async function build({
   outdir = OUT,
-  entryPoints = { cli: 'src/cli.ts', commands: 'src/commands/index.ts' },
+  // report-worker: `report merge` starts it as a worker thread by URL (./report-worker.js beside the chunk).
+  entryPoints = {
+    cli: 'src/cli.ts',
+    commands: 'src/commands/index.ts',
+    'report-worker': 'src/app/report-worker.ts',
+  },
   minify = true,
 } = {}) {
   await lexer.init()
