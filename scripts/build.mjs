@@ -141,10 +141,12 @@ const BANNER = [
 export async function build({
   outdir = OUT,
   // report-worker: `report merge` starts it as a worker thread by URL (./report-worker.js beside the chunk).
+  // not-found: the command_not_found hook oclif loads by path (package.json oclif.hooks).
   entryPoints = {
     cli: 'src/cli.ts',
     commands: 'src/commands/index.ts',
     'report-worker': 'src/app/report-worker.ts',
+    'not-found': 'src/hooks/not-found.ts',
   },
   minify = true,
 } = {}) {
