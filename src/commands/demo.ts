@@ -7,7 +7,7 @@ export default class Demo extends EdgeCommand {
   static override summary = 'Run the doctor against a built-in simulated deployment.'
   static override description = `Sets up a named scenario — node files, loopback simulators of Vault, AWS, Kubernetes, Google and Azure, and a doctor config — in a temporary folder, runs the doctor against it, and cleans up. Support uses it to reproduce a failure by name; newcomers to see real output. Nothing leaves the machine.
 
-Without a scenario it runs node-broken. The exit code is the doctor's only with --exit-code.`
+Without a scenario it runs showcase: one root cause per provider (Vault, AWS, Kubernetes), its dependents skipped and the fix filled in. The exit code is the doctor's only with --exit-code.`
   static override examples = [
     '<%= config.bin %> demo',
     '<%= config.bin %> demo --list',
@@ -15,7 +15,7 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     '<%= config.bin %> demo node-broken --json',
   ]
   static override args = {
-    scenario: Args.string({ description: 'scenario name (see --list)', default: 'node-broken' }),
+    scenario: Args.string({ description: 'scenario name (see --list)', default: 'showcase' }),
   }
   static override flags = {
     list: Flags.boolean({
@@ -88,6 +88,10 @@ Without a scenario it runs node-broken. The exit code is the doctor's only with 
     }
     if (!flags['exit-code'] && exitCode !== 0)
       process.stderr.write(`\n(the doctor's exit code was ${exitCode}; demo exits 0 unless --exit-code)\n`)
+    if (!args.scenario || args.scenario === 'showcase')
+      process.stderr.write(
+        `\nThat was the showcase. \`edge-secrets demo --list\` names the other ${scenarios.length - 1} scenarios, healthy and broken, by provider.\n`,
+      )
     process.exitCode = flags['exit-code'] ? exitCode : 0
   }
 }

@@ -1,7 +1,8 @@
 // Deployments that span providers, composed from the single-provider scenarios: each part is set up in its
 // own subfolder with its own simulators, and the doctor configs are merged into one. What a newcomer sees
 // first (`demo` without a name) is one of these: several providers, each with one root cause.
-import { mkdirSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Scenario, ScenarioInstance, ScenarioOptions } from '../scenario.js'
 import { awsScenarios } from './aws.js'
@@ -30,15 +31,42 @@ function longer(a: string | undefined, b: string | undefined): string | undefine
   return ms(a) >= ms(b) ? (a ?? b) : b
 }
 
+/**
+ * A Vault part's node as a running agent leaves it: the template rendered into its destination (placeholder
+ * values: nothing here is a secret), loaded by the pipeline, and a process named `vault` behind the agent's
+ * pid file. The single-provider Vault scenarios judge Vault alone and leave both out.
+ */
+function agentOnNode(sub: string, pipeline: Record<string, unknown>): ChildProcess | undefined {
+  const tpl = join(sub, 'pipeline.env.tpl')
+  if (!existsSync(tpl)) return undefined
+  const rendered = readFileSync(tpl, 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_][A-Z0-9_]*=/.test(l))
+    .map((l) => `${l.split('=')[0]}=rendered-by-the-agent`)
+  const env = join(sub, 'pipeline.env')
+  writeFileSync(env, `${rendered.join('\n')}\n`, { mode: 0o600 })
+  pipeline.envFiles = [...((pipeline.envFiles as string[] | undefined) ?? []), env]
+  const agent = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)'], {
+    argv0: 'vault',
+    stdio: 'ignore',
+  })
+  writeFileSync(join(sub, 'vault-agent.pid'), `${agent.pid}\n`)
+  return agent
+}
+
 /** One scenario from several: the first part's pipeline (node files), every part's provider sections. */
 export function combine(spec: {
   readonly name: string
   readonly description: string
   readonly parts: readonly string[]
+  /** Whether the node's own checks run (the first part's pipeline, the Vault agent's files). */
+  readonly node?: boolean
 }): Scenario {
   const ss = spec.parts.map(part)
-  const first = ss[0] as Scenario
-  const providers = [...new Set(['node' as const, ...ss.flatMap((s) => s.providers)])]
+  const withNode = spec.node ?? true
+  const providers = [
+    ...new Set([...(withNode ? (['node'] as const) : []), ...ss.flatMap((s) => s.providers)]),
+  ].filter((p) => withNode || p !== 'node')
   // Node expectations come from the part whose pipeline is used; each provider's from its own part.
   const expect = Object.assign(
     {},
@@ -71,6 +99,15 @@ export function combine(spec: {
       for (const [i, inst] of instances.entries())
         for (const [k, v] of Object.entries(inst.config))
           if (!(k in config) || (i === 0 && (k === 'pipeline' || k === 'environment'))) config[k] = v
+      const agents: ChildProcess[] = []
+      if (withNode) {
+        const pipeline = { ...(config.pipeline as Record<string, unknown>) }
+        for (const s of ss) {
+          const a = s.providers.includes('vault') ? agentOnNode(join(dir, s.name), pipeline) : undefined
+          if (a) agents.push(a)
+        }
+        config.pipeline = pipeline
+      }
       const options: ScenarioOptions = instances.reduce<ScenarioOptions>(
         (o, inst) => ({
           ...o,
@@ -86,6 +123,7 @@ export function combine(spec: {
         options,
         requestLog: () => instances.flatMap((i) => i.requestLog()),
         stop: async () => {
+          for (const a of agents) a.kill()
           await Promise.all(instances.map((i) => i.stop()))
         },
       }
@@ -94,6 +132,15 @@ export function combine(spec: {
 }
 
 export const combinedScenarios: Scenario[] = [
+  // What `demo` shows without a name: one root cause per provider, its dependents skipped, and the fix with
+  // its command filled in.
+  combine({
+    name: 'showcase',
+    description:
+      "one root cause per provider: Vault's policy grants another path, the AWS role may not read its secret, and ESO never refreshes",
+    parts: ['vault-permission-denied', 'aws-access-denied', 'k8s-eso-refresh-zero'],
+    node: false,
+  }),
   combine({
     name: 'full-healthy',
     description:
