@@ -71,7 +71,9 @@ export function combine(spec: {
   const expect = Object.assign(
     {},
     ...ss.map((s, i) =>
-      Object.fromEntries(Object.entries(s.expect).filter(([id]) => i === 0 || !id.startsWith('node.'))),
+      Object.fromEntries(
+        Object.entries(s.expect).filter(([id]) => (withNode && i === 0) || !id.startsWith('node.')),
+      ),
     ),
   ) as Scenario['expect']
   const exitCode = ss
