@@ -1,9 +1,6 @@
 import { Flags } from '@oclif/core'
 import { EdgeCommand } from './base.js'
-import { doctorFlags } from './flags.js'
-import type { FailOn } from '../core/report.js'
-
-const { format: _format, output: _output, verbose: _verbose, color: _color, ...runFlags } = doctorFlags
+import { runFlags, runOptions } from './flags.js'
 
 export default class Bundle extends EdgeCommand {
   static override summary =
@@ -30,18 +27,7 @@ export default class Bundle extends EdgeCommand {
     const { flags } = await this.parse(Bundle)
     const { runBundle } = await import('../app/bundle.js')
     const { report } = await runBundle({
-      config: flags.config,
-      providers: flags.provider,
-      only: flags.only,
-      skip: flags.skip,
-      failOn: flags['fail-on'] as FailOn,
-      timeout: flags.timeout,
-      deadline: flags.deadline,
-      concurrency: flags.concurrency,
-      offline: flags.offline,
-      manifests: flags.manifests,
-      labels: flags.label,
-      version: this.config.version,
+      ...runOptions(flags, this.config.version),
       output: flags.output,
     })
     process.exitCode = flags['exit-code'] ? report.exitCode : 0

@@ -1,7 +1,6 @@
 import { EdgeCommand, formatWithJson } from './base.js'
-import { doctorFlags } from './flags.js'
+import { doctorFlags, runOptions } from './flags.js'
 import type { Format } from '../app/formats.js'
-import type { FailOn } from '../core/report.js'
 
 export default class Doctor extends EdgeCommand {
   static override summary = 'Run every applicable check against the live deployment.'
@@ -24,22 +23,11 @@ Exit codes: 0 nothing at or above --fail-on; 1 at least one check at or above it
     // Loaded here, not at the top: `--version` and `--help` must not pay for the registry.
     const { runDoctor } = await import('../app/doctor.js')
     const { exitCode } = await runDoctor({
-      config: flags.config,
-      providers: flags.provider,
-      only: flags.only,
-      skip: flags.skip,
+      ...runOptions(flags, this.config.version),
       format: format as Format,
       output: flags.output,
-      failOn: flags['fail-on'] as FailOn,
-      timeout: flags.timeout,
-      deadline: flags.deadline,
-      concurrency: flags.concurrency,
-      offline: flags.offline,
-      manifests: flags.manifests,
       verbose: flags.verbose,
-      labels: flags.label,
       color: flags.color,
-      version: this.config.version,
     })
     process.exitCode = exitCode
   }

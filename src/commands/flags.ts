@@ -1,5 +1,6 @@
 // The doctor's flags (CONTRACT §1), shared by `doctor` and `demo`.
 import { Flags } from '@oclif/core'
+import type { FailOn } from '../core/report.js'
 import { FORMATS } from '../app/formats.js'
 import { providerIds } from '../providers/index.js'
 
@@ -54,4 +55,41 @@ export const doctorFlags = {
     summary: 'Colour output (default: on a terminal, unless NO_COLOR).',
     allowNo: true,
   }),
+}
+
+/** The flags that shape a run, without how it is shown: `bundle` and `fleet run` take these. */
+const { format: _format, output: _output, verbose: _verbose, color: _color, ...shaping } = doctorFlags
+export const runFlags = shaping
+
+/** What the run flags mean to `runDoctor` (and to the commands built on it). */
+export function runOptions(
+  flags: {
+    readonly config?: string
+    readonly provider?: string[]
+    readonly only?: string[]
+    readonly skip?: string[]
+    readonly 'fail-on'?: string
+    readonly timeout?: string
+    readonly deadline?: string
+    readonly concurrency?: number
+    readonly offline?: boolean
+    readonly manifests?: string[]
+    readonly label?: string[]
+  },
+  version: string,
+) {
+  return {
+    config: flags.config,
+    providers: flags.provider,
+    only: flags.only,
+    skip: flags.skip,
+    failOn: flags['fail-on'] as FailOn,
+    timeout: flags.timeout,
+    deadline: flags.deadline,
+    concurrency: flags.concurrency,
+    offline: flags.offline,
+    manifests: flags.manifests,
+    labels: flags.label,
+    version,
+  }
 }

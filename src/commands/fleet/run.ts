@@ -1,9 +1,6 @@
 import { Flags } from '@oclif/core'
 import { EdgeCommand } from '../base.js'
-import { doctorFlags } from '../flags.js'
-import type { FailOn } from '../../core/report.js'
-
-const { format: _format, output: _output, verbose: _verbose, color: _color, ...runFlags } = doctorFlags
+import { runFlags, runOptions } from '../flags.js'
 
 export default class FleetRun extends EdgeCommand {
   static override summary =
@@ -37,18 +34,7 @@ Exit code 0 once the report is out (the verdict is in it; --exit-code: the docto
     const { flags } = await this.parse(FleetRun)
     const { runFleetRun } = await import('../../app/fleet-run.js')
     const report = await runFleetRun({
-      config: flags.config,
-      providers: flags.provider,
-      only: flags.only,
-      skip: flags.skip,
-      failOn: flags['fail-on'] as FailOn,
-      timeout: flags.timeout,
-      deadline: flags.deadline,
-      concurrency: flags.concurrency,
-      offline: flags.offline,
-      manifests: flags.manifests,
-      labels: flags.label,
-      version: this.config.version,
+      ...runOptions(flags, this.config.version),
       textfile: flags.textfile,
       reportDir: flags['report-dir'],
       hostnameFile: flags['hostname-file'],
