@@ -27,7 +27,8 @@ export const jobspecRemedies = defineRemedies({
       'Each entry under `secrets` is keyed by the variable name the pipeline uses and names its provider entry',
       'with `from:` (a key of `secret_providers`). For a `hashicorp_vault` provider it also needs `mount` (the',
       'KV engine, e.g. `kv`), `secret_path` (the path within the mount, without `data/`) and `field` (the key',
-      'inside the secret); `refresh` overrides how often the agent fetches it again (`30m`).',
+      'inside the secret); `refresh` overrides how often the agent fetches it again (`30m`). A `version` pins one',
+      'version of the secret: drop it so that rotation reaches the pipeline.',
     ].join(' '),
   },
   'jobspec.unconfirmed-format': {

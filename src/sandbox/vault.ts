@@ -1,5 +1,5 @@
 // A loopback HashiCorp Vault, faithful to research/wire-protocols.md §1: sys/health's status codes and
-// bodies, the seal status, Kubernetes and AppRole login, token self-lookup, capabilities-self,
+// bodies, the seal status, Kubernetes, AppRole and JWT login, token self-lookup, capabilities-self,
 // sys/internal/ui/mounts (KV v1/v2 detection), KV v1 and v2 reads with their exact not-found shapes,
 // sys/audit (sudo), ACL policies with glob paths, the go-multierror error strings, and `Cache-Control:
 // no-store`. The state object is mutable between requests; every request lands in the request log.
@@ -29,10 +29,12 @@ import {
 
 export { capabilitiesFor } from './vault/acl.js'
 export { makeServiceAccountJwt } from './vault/auth.js'
+export { makeJwt } from './vault/jwt.js'
 export {
   DEFAULT_POLICY,
   newToken,
   type VaultAppRole,
+  type VaultJwtRole,
   type VaultKubernetesRole,
   type VaultPolicyRule,
   type VaultSimSecret,
@@ -66,7 +68,6 @@ export interface VaultSim {
 
 const DAY = 86_400_000
 
-/** Requests that change nothing: reads, logins, lookups, capability simulations. */
 /** Requests that change nothing: reads, logins, lookups, capability simulations. */
 export function isReadOnlyRequest(e: RequestLogEntry): boolean {
   if (e.method === 'GET' || e.method === 'HEAD' || e.method === 'LIST') return true

@@ -12,6 +12,7 @@ import {
   type Setup,
   type Spec,
 } from '../../../test/fixtures/jobspec/fake.js'
+import { redact } from '../../core/redact.js'
 import check from './providers.js'
 
 const run = (o: Setup = {}) => runCheck(check, { jobspec: fakeJobspec(), ...setup(o) })
@@ -217,6 +218,17 @@ describe('jobspec.providers', () => {
       'auth.confirm-secret-paths',
       'pattern.file-perms',
     ])
+  })
+
+  it('never shows an inline credential, even under a method it does not know', async () => {
+    const r = await run({
+      change: (s) => {
+        corp(s).auth = { method: 'statik', token: 'hvs.CANARY-inline-token-5e0d1' }
+      },
+    })
+    expect(findingKeys(r)).toEqual(['unknown-auth-method'])
+    expect(JSON.stringify(r)).not.toContain('CANARY-inline-token')
+    expect(redact('x hvs.CANARY-inline-token-5e0d1 y')).not.toContain('CANARY-inline-token')
   })
 
   it('points at the line of the entry in the file', async () => {

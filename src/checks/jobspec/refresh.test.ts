@@ -41,7 +41,7 @@ describe('jobspec.refresh', () => {
       name: 'secrets.KAFKA_PASSWORD.version',
       detail: 'version 4',
     })
-    expect(remedyIds(r)).toEqual(['bp.rotation', 'jobspec.fix-secret-entry'])
+    expect(remedyIds(r)).toEqual(['jobspec.fix-secret-entry', 'bp.rotation'])
   })
 
   it('follows the configured maxStaleness', async () => {

@@ -32,7 +32,7 @@ export default defineCheck<Key>({
       severity: 'medium',
       symptom: 'stale-secrets',
       message: 'a pinned version never follows rotation in the store: {{list}}',
-      remedies: ['bp.rotation', 'jobspec.fix-secret-entry'],
+      remedies: ['jobspec.fix-secret-entry', 'bp.rotation'],
     },
     'default-unknown': {
       status: 'warn',

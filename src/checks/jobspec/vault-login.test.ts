@@ -147,7 +147,7 @@ describe('jobspec.vault-login', () => {
         }),
       }),
       'token-expiring',
-      ['vault.renew-token', 'bp.short-lived-credentials'],
+      ['vault.renew-token'],
     ],
     [
       'a token that may not look itself up',
@@ -203,7 +203,7 @@ describe('jobspec.vault-login', () => {
     expect(r.findings?.[0]?.message).toContain(
       'the token from file /run/vault/token is expired, revoked or unknown',
     )
-    expect(remedyIds(r)).toEqual(['vault.renew-token', 'bp.short-lived-credentials'])
+    expect(remedyIds(r)).toEqual(['vault.renew-token'])
   })
 
   it('fills the login to reproduce by hand', async () => {

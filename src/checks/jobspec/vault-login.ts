@@ -163,7 +163,7 @@ export default defineCheck<Key>({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'Vault rejects the token: {{list}}',
-      remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+      remedies: ['vault.renew-token'],
     },
     'login-denied': {
       status: 'fail',
@@ -176,7 +176,7 @@ export default defineCheck<Key>({
       status: 'warn',
       severity: 'high',
       message: 'the token ends soon: {{list}}',
-      remedies: ['vault.renew-token', 'bp.short-lived-credentials'],
+      remedies: ['vault.renew-token'],
     },
     'token-not-renewable': {
       status: 'warn',

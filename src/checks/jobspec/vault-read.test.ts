@@ -54,7 +54,7 @@ describe('jobspec.vault-read', () => {
       'a policy without the path',
       corp({ capabilities: async (ps) => Object.fromEntries(ps.map((p) => [p, ['deny']])) }),
       'no-read',
-      ['auth.confirm-secret-paths', 'vault.grant-read'],
+      ['vault.grant-read', 'auth.confirm-secret-paths'],
     ],
     [
       'a path with no secret',
@@ -66,7 +66,7 @@ describe('jobspec.vault-read', () => {
       'a deleted current version',
       shape({ state: 'deleted', version: 4 }),
       'deleted',
-      ['auth.confirm-secret-paths'],
+      ['vault.undelete-secret', 'auth.confirm-secret-paths'],
     ],
     [
       'a field the secret does not have',
@@ -74,7 +74,12 @@ describe('jobspec.vault-read', () => {
       'field-missing',
       ['jobspec.fix-secret-entry', 'auth.confirm-secret-paths'],
     ],
-    ['an empty field', shape(ok({ password: 'empty' })), 'field-empty', ['auth.confirm-secret-paths']],
+    [
+      'an empty field',
+      shape(ok({ password: 'empty' })),
+      'field-empty',
+      ['auth.confirm-secret-paths', 'refresh.monitor-rotation'],
+    ],
     [
       'a lease shorter than the refresh',
       shape(ok({ password: 'set' }, 600)),

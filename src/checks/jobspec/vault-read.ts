@@ -121,7 +121,7 @@ export default defineCheck<Key>({
       severity: 'critical',
       symptom: 'permission-denied',
       message: 'the role may not read: {{list}}',
-      remedies: ['auth.confirm-secret-paths', 'vault.grant-read'],
+      remedies: ['vault.grant-read', 'auth.confirm-secret-paths'],
     },
     'not-found': {
       status: 'fail',
@@ -134,7 +134,7 @@ export default defineCheck<Key>({
       status: 'fail',
       severity: 'critical',
       message: 'the secret is deleted: {{list}}',
-      remedies: ['auth.confirm-secret-paths'],
+      remedies: ['vault.undelete-secret', 'auth.confirm-secret-paths'],
     },
     'field-missing': {
       status: 'fail',
@@ -146,7 +146,7 @@ export default defineCheck<Key>({
       status: 'fail',
       severity: 'critical',
       message: 'the field holds no value: {{list}}',
-      remedies: ['auth.confirm-secret-paths'],
+      remedies: ['auth.confirm-secret-paths', 'refresh.monitor-rotation'],
     },
     'lease-shorter': {
       status: 'fail',

@@ -85,3 +85,34 @@ describe('vault.auth', () => {
     expect(r.summary).toContain('redirected (HTTP 307) to another host')
   })
 })
+
+describe('vault.auth with the JWT method', () => {
+  const jwtSettings = async () => ({
+    address: 'https://vault.example.com:8200',
+    skipVerify: false,
+    auth: {
+      method: 'jwt',
+      methodSource: 'config' as const,
+      role: 'edge',
+      mount: 'jwt',
+      jwtPath: '/run/edge.jwt',
+    },
+  })
+  it("reads the JWT plugin's unknown role as role-not-found, and fills the login to repeat", async () => {
+    const r = await runCheck(check, {
+      vault: fakeVault({
+        settings: jwtSettings,
+        login: () =>
+          Promise.reject(
+            vaultError('invalid', 'login', { status: 400, error: 'role "edge" could not be found' }),
+          ),
+      }),
+    })
+    expect(findingKeys(r)).toEqual(['role-not-found'])
+    expect(remedyIds(r)).toEqual(REMEDIES['role-not-found'])
+    expect(r.remedies.find((x) => x.id === 'vault.fix-login')?.commands).toEqual([
+      'vault write auth/jwt/login role=edge jwt=@/run/edge.jwt',
+      'vault read auth/jwt/role/edge',
+    ])
+  })
+})

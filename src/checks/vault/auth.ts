@@ -81,7 +81,7 @@ export default defineCheck({
       const error = String(e.facts.error ?? e.message)
       const loginCmd = {
         'vault.fix-login':
-          method === 'kubernetes'
+          method === 'kubernetes' || method === 'jwt'
             ? [
                 `vault write auth/${mount}/login role=${role} jwt=@${s.auth.jwtPath ?? '<token_path>'}`,
                 `vault read auth/${mount}/role/${role}`,
@@ -92,7 +92,8 @@ export default defineCheck({
       }
       if (e.kind === 'invalid' && e.facts.status === undefined)
         return found('no-credentials', { method, reason: e.message })
-      if (/invalid role name|invalid role or secret ID|missing role/.test(error))
+      // Kubernetes and AppRole say "invalid role name …"; the JWT method says `role "x" could not be found`.
+      if (/invalid role name|invalid role or secret ID|missing role|could not be found/.test(error))
         return found('role-not-found', { mount, error }, { commands: loginCmd })
       if (/not authorized/.test(error))
         return found('sa-not-authorized', { role, mount, error }, { commands: loginCmd })

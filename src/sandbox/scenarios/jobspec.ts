@@ -10,6 +10,14 @@ import type { ProviderId } from '../../providers/index.js'
 import type { RemedyId } from '../../remedies.js'
 import type { jobspecRemedies } from '../../remedies/jobspec.js'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
+import {
+  AWS_ACCOUNT,
+  AWS_CANARIES,
+  AWS_REGION,
+  EDGE_KEY_ID,
+  healthyAwsState,
+  startAwsSimulator,
+} from '../aws.js'
 import { healthyVaultState, makeJwt, startVaultSim, type VaultSimState } from '../vault.js'
 
 const CANARY = {
@@ -19,7 +27,14 @@ const CANARY = {
   staleSecretId: 'CANARY-jobspec-stale-secret-id-20be4',
 } as const
 
-export const JOBSPEC_CANARIES: readonly string[] = Object.values(CANARY)
+export const JOBSPEC_CANARIES: readonly string[] = [
+  ...Object.values(CANARY),
+  AWS_CANARIES.secretAccessKey,
+  AWS_CANARIES.sessionToken,
+]
+
+/** The role an aws_sts entry assumes from the node's credentials. */
+export const STS_ROLE_ARN = `arn:aws:iam::${AWS_ACCOUNT}:role/pipeline-writer`
 
 // Until the registries list `jobspec` and its remedies, ProviderId and RemedyId do not include them: these two
 // casts are no-ops once they do.
@@ -147,8 +162,38 @@ interface JobspecScenarioSpec {
   /** Claims of the JWT the node holds, over the ones the role accepts. */
   readonly jwtClaims?: Record<string, unknown>
   readonly maxStaleness?: string
+  /** An aws_sts entry too, with the node's AWS credentials pointing at the loopback AWS. */
+  readonly aws?: boolean
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
+}
+
+/** The node's AWS credentials and the loopback AWS they reach (an aws_sts entry assumes its role with them). */
+async function awsSide(spec: JobspecScenarioSpec) {
+  if (!spec.aws) return undefined
+  const sim = await startAwsSimulator(healthyAwsState())
+  const env = {
+    AWS_ENDPOINT_URL_STS: sim.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sim.url,
+    AWS_REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: EDGE_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: AWS_CANARIES.secretAccessKey,
+    AWS_SESSION_TOKEN: AWS_CANARIES.sessionToken,
+  }
+  return { sim, env }
+}
+
+/** Adds the aws_sts entry and the secret that uses it. */
+const withSts = (spec: Record<string, unknown>) => {
+  ;(spec.secret_providers as Record<string, unknown>).aws_prod = {
+    provider: 'aws_sts',
+    role_arn: STS_ROLE_ARN,
+    region: AWS_REGION,
+  }
+  ;(spec.secrets as Record<string, unknown>).AWS_CREDENTIALS = { from: 'aws_prod', refresh: '15m' }
+  const output = (spec.config as Record<string, Record<string, Record<string, unknown>>>).output
+  if (output?.http_client) output.http_client.aws_credentials = '${AWS_CREDENTIALS}'
 }
 
 function jobspecScenario(spec: JobspecScenarioSpec): Scenario {
@@ -156,25 +201,42 @@ function jobspecScenario(spec: JobspecScenarioSpec): Scenario {
     name: spec.name,
     description: spec.description,
     providers: [JOBSPEC],
-    // No aws_sts entry in these JobSpecs: that check has nothing to assume.
-    expect: { 'jobspec.aws-sts': { status: 'skip', skipReason: 'not-applicable' }, ...spec.expect },
+    // Without an aws_sts entry, that check has nothing to assume.
+    expect: spec.aws
+      ? { ...spec.expect }
+      : { 'jobspec.aws-sts': { status: 'skip', skipReason: 'not-applicable' }, ...spec.expect },
     exitCode: spec.exitCode,
     async setup(dir) {
       const state = vaultState()
       spec.mutate?.(state)
       const sim = await startVaultSim(state, { tls: 'valid' })
+      const aws = await awsSide(spec)
       await writeFile(join(dir, 'vault-ca.pem'), sim.caPem as string)
       await writeFile(join(dir, 'vault-role-id'), `${ROLE_ID}\n`, { mode: 0o600 })
       const jwt = makeJwt({ iss: ISSUER, aud: AUDIENCE, sub: SUBJECT, ...spec.jwtClaims })
       await writeFile(join(dir, 'edge.jwt'), `${jwt}\n`, { mode: 0o600 })
       const pipeline = join(dir, 'pipeline.yaml')
-      await writeFile(pipeline, jobspec({ address: sim.url, dir }, spec.change))
+      const change = (s: Record<string, unknown>) => {
+        if (spec.aws) withSts(s)
+        spec.change?.(s)
+      }
+      await writeFile(pipeline, jobspec({ address: sim.url, dir }, change))
       return {
         config: { pipeline: { config: pipeline, maxStaleness: spec.maxStaleness ?? '90m' } },
-        env: { NO_PROXY: '127.0.0.1,localhost', EDGE_VAULT_SECRET_ID: spec.secretId ?? CANARY.secretId },
+        env: {
+          NO_PROXY: '127.0.0.1,localhost',
+          EDGE_VAULT_SECRET_ID: spec.secretId ?? CANARY.secretId,
+          ...aws?.env,
+        },
         options: { timeout: '10s' },
-        requestLog: () => sim.requests.map((r) => ({ ...r, server: 'vault' })),
-        stop: () => sim.close(),
+        requestLog: () => [
+          ...sim.requests.map((r) => ({ ...r, server: 'vault' })),
+          ...(aws?.sim.server.requests ?? []).map((r) => ({ ...r, server: 'aws' })),
+        ],
+        stop: async () => {
+          await sim.close()
+          await aws?.sim.close()
+        },
       }
     },
   }
@@ -187,6 +249,20 @@ export const jobspecScenarios: Scenario[] = [
     name: 'jobspec-healthy',
     description:
       'a pipeline JobSpec whose agent fetches its secrets itself: Vault AppRole (secret_id from a variable) and JWT, each with its CA',
+    exitCode: 0,
+  }),
+  jobspecScenario({
+    name: 'jobspec-aws-sts',
+    description:
+      "the healthy JobSpec plus an aws_sts entry: the node's AWS credentials resolve and STS knows them; assuming the role waits for the AWS provider",
+    aws: true,
+    expect: {
+      'jobspec.aws-sts': {
+        status: 'warn',
+        finding: 'assume-not-checked',
+        remedies: remedies('jobspec.assume-role', 'jobspec.unconfirmed-format'),
+      },
+    },
     exitCode: 0,
   }),
   jobspecScenario({
@@ -213,7 +289,7 @@ export const jobspecScenarios: Scenario[] = [
       'jobspec.vault-read': {
         status: 'fail',
         finding: 'no-read',
-        remedies: remedies('auth.confirm-secret-paths', 'vault.grant-read'),
+        remedies: remedies('vault.grant-read', 'auth.confirm-secret-paths'),
       },
     },
     exitCode: 1,

@@ -1,11 +1,13 @@
 // Vault's auth endpoints as the doctor meets them: Kubernetes login (the service-account JWT's claims
-// checked against the role's bindings — not its signature), AppRole login, the X-Vault-Token lookup every
-// authenticated request starts with, lookup-self and renew-self.
-import { randomBytes, randomUUID } from 'node:crypto'
+// checked against the role's bindings — not its signature), AppRole login, JWT login (./jwt.ts), the
+// X-Vault-Token lookup every authenticated request starts with, lookup-self and renew-self.
+import { randomBytes } from 'node:crypto'
 import { base64url, decodeJwt } from 'jose'
 import type { SimRequest } from '../server.js'
 import { capabilitiesFor } from './acl.js'
-import { newToken, type VaultKubernetesRole, type VaultSimState, type VaultSimToken } from './state.js'
+import { jwtLogin } from './jwt.js'
+import { issueToken } from './tokens.js'
+import type { VaultKubernetesRole, VaultSimState, VaultSimToken } from './state.js'
 import { envelope, errors, parseJson, PD, send, type AuthedRequest } from './wire.js'
 
 /** A Kubernetes service-account JWT (its signature is random bytes: the simulator checks claims only). */
@@ -38,52 +40,6 @@ function claimsOf(jwt: string): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
-}
-
-function issueToken(
-  state: VaultSimState,
-  r: SimRequest,
-  t: {
-    policies: readonly string[]
-    ttlSec: number
-    renewable: boolean
-    displayName: string
-    path: string
-    meta: Record<string, string>
-  },
-): void {
-  const token = newToken()
-  const entityId = randomUUID()
-  state.tokens[token] = {
-    policies: t.policies,
-    expiresAt: Date.now() + t.ttlSec * 1000,
-    creationTtlSec: t.ttlSec,
-    renewable: t.renewable,
-    displayName: t.displayName,
-    entityId,
-    path: t.path,
-    meta: t.meta,
-  }
-  send(
-    r.res,
-    200,
-    envelope({
-      auth: {
-        client_token: token,
-        accessor: randomUUID(),
-        policies: ['default', ...t.policies.filter((p) => p !== 'default')],
-        token_policies: ['default', ...t.policies.filter((p) => p !== 'default')],
-        metadata: t.meta,
-        lease_duration: t.ttlSec,
-        renewable: t.renewable,
-        entity_id: entityId,
-        token_type: 'service',
-        orphan: true,
-        mfa_requirement: null,
-        num_uses: 0,
-      },
-    }),
-  )
 }
 
 /** Why the role refuses these claims (Vault's own words), or undefined when it accepts them. */
@@ -151,6 +107,7 @@ export function login(state: VaultSimState, r: SimRequest, mount: string): void 
   if (state.kubernetes && mount === state.kubernetes.mount)
     return kubernetesLogin(state, r, mount, state.kubernetes.roles)
   if (state.approle && mount === state.approle.mount) return approleLogin(state, r, mount)
+  if (state.jwt && mount === state.jwt.mount) return jwtLogin(state, r, state.jwt)
   errors(r.res, 404, `no handler for route "auth/${mount}/login". route entry not found.`)
 }
 

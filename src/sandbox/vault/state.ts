@@ -39,6 +39,19 @@ export interface VaultAppRole {
   readonly ttlSec: number
 }
 
+/** A role of Vault's JWT/OIDC auth method (`role_type=jwt`), the bindings a login is judged by. */
+export interface VaultJwtRole {
+  /** `bound_audiences`: one of them must be in `aud`; none bound and an `aud` present is refused. */
+  readonly boundAudiences?: readonly string[]
+  readonly boundSubject?: string
+  /** `bound_claims`: each claim must equal one of the values. */
+  readonly boundClaims?: Readonly<Record<string, string | readonly string[]>>
+  /** `user_claim` (default `sub`): names the token. */
+  readonly userClaim?: string
+  readonly policies: readonly string[]
+  readonly ttlSec: number
+}
+
 export interface VaultSimSecret {
   data: Record<string, string>
   version?: number
@@ -61,6 +74,8 @@ export interface VaultSimState {
   tokens: Record<string, VaultSimToken>
   kubernetes: { mount: string; roles: Record<string, VaultKubernetesRole> } | undefined
   approle: { mount: string; roles: Record<string, VaultAppRole> } | undefined
+  /** JWT auth; `boundIssuer` is the mount's `bound_issuer` (checked against `iss` when set). */
+  jwt?: { mount: string; boundIssuer?: string; roles: Record<string, VaultJwtRole> }
   /** Enabled audit devices (`file/` → options). */
   audit: Record<string, { type: 'file' | 'socket' | 'syslog'; options: Record<string, string> }>
 }

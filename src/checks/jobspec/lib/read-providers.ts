@@ -4,6 +4,7 @@
 // collected for the checks that look at them on the node.
 import { isAbsolute, join } from 'node:path'
 import { distance } from 'fastest-levenshtein'
+import { registerSecret } from '../../../core/redact.js'
 import { suggest } from '../../../core/suggest.js'
 import type { CredentialSource } from '../../../providers/jobspec/api.js'
 import {
@@ -28,6 +29,7 @@ import type {
   VaultProviderEntry,
 } from './model.js'
 
+const CREDENTIAL_KEY = /token|secret|jwt|password/
 const LOOPBACK = /^(127\.|localhost$|\[?::1\]?$)/
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d+:role\/.+/
 
@@ -155,6 +157,9 @@ function readAuth(c: C, entry: string, auth: YamlField, specs: readonly AuthMeth
   const where = `${entry}.auth`
   const v = auth.value
   if (v.kind !== 'map') return undefined
+  // A credential written inline is a secret whatever the method: registered before any message is built.
+  for (const f of v.fields)
+    if (CREDENTIAL_KEY.test(f.key) && !/_(file|env)$/.test(f.key)) registerSecret(text(f.value))
   const methodField = fieldOf(v, 'method')
   const method = text(methodField?.value)
   if (!method) {
