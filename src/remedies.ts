@@ -4,6 +4,7 @@
 import { awsRemedies } from './remedies/aws.js'
 import { azureRemedies } from './remedies/azure.js'
 import { gcpRemedies } from './remedies/gcp.js'
+import { jobspecRemedies } from './remedies/jobspec.js'
 import { kubernetesRemedies } from './remedies/kubernetes.js'
 import { nodeRemedies } from './remedies/node.js'
 import { defineRemedies, type RemedyDef } from './remedies/types.js'
@@ -243,6 +244,7 @@ export const remedies = {
   ...kubernetesRemedies,
   ...gcpRemedies,
   ...azureRemedies,
+  ...jobspecRemedies,
 } satisfies Record<string, RemedyDef>
 
 export type RemedyId = keyof typeof remedies

@@ -9,11 +9,12 @@ import type { ProviderDefinition } from '../core/provider.js'
 import aws from './aws/provider.js'
 import azure from './azure/provider.js'
 import gcp from './gcp/provider.js'
+import jobspec from './jobspec/provider.js'
 import kubernetes from './kubernetes/provider.js'
 import node from './node/provider.js'
 import vault from './vault/provider.js'
 
-export const registry = [node, vault, aws, kubernetes, gcp, azure] as const
+export const registry = [node, vault, aws, kubernetes, gcp, azure, jobspec] as const
 
 type Entry = (typeof registry)[number]
 export type ProviderId = Entry['id']

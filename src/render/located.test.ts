@@ -14,9 +14,9 @@ import {
 } from './located.js'
 
 /** A config as the loader records it: every key's line, and the scalar values as written. */
-const CONFIG: Record<string, { line: number; column: number; value?: unknown }> = {}
+const CONFIG: Record<string, { line: number; column: number; value?: string | number | boolean }> = {}
 let line = 0
-const key = (k: string, value?: unknown) => (CONFIG[k] = { line: ++line, column: 3, value })
+const key = (k: string, value?: string | number | boolean) => (CONFIG[k] = { line: ++line, column: 3, value })
 key('environment', 'prod')
 key('pipeline')
 key('pipeline.config', './pipeline.yaml')

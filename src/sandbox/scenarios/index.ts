@@ -4,6 +4,7 @@ import { awsScenarios } from './aws.js'
 import { azureScenarios } from './azure.js'
 import { combinedScenarios } from './combined.js'
 import { gcpScenarios } from './gcp.js'
+import { jobspecScenarios } from './jobspec.js'
 import { kubernetesScenarios } from './kubernetes.js'
 import { nodeScenarios } from './node.js'
 import { vaultScenarios } from './vault.js'
@@ -15,6 +16,7 @@ export const scenarios: readonly Scenario[] = [
   ...kubernetesScenarios,
   ...gcpScenarios,
   ...azureScenarios,
+  ...jobspecScenarios,
   ...combinedScenarios,
 ]
 
