@@ -57,6 +57,32 @@ describe('node.env-vars', () => {
     expect(r).toMatchObject({ status: 'pass', summary: `${PIPELINE} references no env vars` })
   })
 
+  it('leaves vars the JobSpec secrets block declares to the agent, and still judges the rest', async () => {
+    const jobspec = [
+      'config:',
+      '  input:',
+      '    kafka:',
+      '      password: ${KAFKA_PASSWORD}',
+      '      user: ${KAFKA_USERNAME}',
+      'secrets:',
+      '  KAFKA_PASSWORD:',
+      '    from: corp_vault',
+      '    mount: kv',
+      '    secret_path: kafka/prod',
+      '    field: password',
+      '',
+    ].join('\n')
+    const ok = await run(check, { config, node: node({ [PIPELINE]: jobspec, [ENV]: 'KAFKA_USERNAME=u\n' }) })
+    expect(ok.status).toBe('pass')
+    expect(ok.details?.join('\n')).toContain('KAFKA_PASSWORD: declared in the JobSpec')
+    const only = await run(check, { config, node: node({ [PIPELINE]: jobspec.replace(/ {6}user.*\n/, '') }) })
+    expect(only).toMatchObject({ status: 'pass', summary: `${PIPELINE} references only JobSpec secrets` })
+    const missing = await run(check, { config, node: node({ [PIPELINE]: jobspec, [ENV]: 'OTHER=1\n' }) })
+    expect(missing.status).toBe('fail')
+    expect(JSON.stringify(missing)).toContain('KAFKA_USERNAME')
+    expect(JSON.stringify(missing.findings)).not.toContain('KAFKA_PASSWORD')
+  })
+
   it('fails on a var set nowhere, located at its reference in the pipeline config', async () => {
     const text = envText()
       .split('\n')

@@ -258,18 +258,33 @@ export default defineCheck({
     },
   },
   async run({ node, config }) {
-    const { file: pipelineFile, read } = await pipelineOf(node, config)
+    const { file: pipelineFile, read, declaredSecrets } = await pipelineOf(node, config)
     const parsed = read.ok ? read.value : undefined
     // The runner only gets here after node.pipeline-config passed; this guards direct use.
     if (!parsed?.ok) return skip('not-applicable', `no readable pipeline config at ${pipelineFile}`)
-    const vars = referencedVars(parsed.references)
-    if (!vars.length) return pass(`${pipelineFile} references no env vars`)
+    // A JobSpec secret reaches the pipeline from the agent, not from the node's env: jobspec.secret-refs
+    // checks those, and demanding them here would cry wolf on every JobSpec that uses the blocks.
+    const all = referencedVars(parsed.references)
+    const vars = all.filter((v) => !declaredSecrets.includes(v.name))
+    const fromJobspec = all.filter((v) => declaredSecrets.includes(v.name)).map((v) => v.name)
+    const jobspecNote = fromJobspec.length
+      ? [
+          `${fromJobspec.join(', ')}: declared in the JobSpec's secrets block; the agent supplies ${plural(fromJobspec.length, 'it', 'them')} (jobspec.secret-refs)`,
+        ]
+      : []
+    if (!vars.length)
+      return pass(
+        fromJobspec.length
+          ? `${pipelineFile} references only JobSpec secrets`
+          : `${pipelineFile} references no env vars`,
+        jobspecNote,
+      )
 
     const { files, agent } = await secretFiles(node, config, { sinks: false })
     const sources = await readSources(node, files)
     const verdicts = judgeVars(vars, node, sources, pipelineFile)
     const note = agentNote(agent)
-    const context = note ? [note] : []
+    const context = [...(note ? [note] : []), ...jobspecNote]
     // A finding lists what is wrong (its items); what resolved fine is only worth showing on a pass.
     const outcomes = outcomesOf(sources, verdicts, context)
     if (outcomes.length) return outcomes

@@ -3,12 +3,15 @@
 import type { ResolvedConfig } from '../../../providers/index.js'
 import type { FileRead, NodeApi } from '../../../providers/node/api.js'
 import { DEFAULT_PIPELINE_CONFIG } from '../../../core/config.js'
+import { declaredSecretNames } from './jobspec.js'
 import { parsePipelineConfig, type ParsedPipeline } from './references.js'
 
 export interface PipelineLookup {
   readonly file: string
   /** The parsed file, or why it was not read (missing, not a regular file, over its cap, unreadable). */
   readonly read: FileRead<ParsedPipeline>
+  /** The variables the JobSpec's `secrets` block declares: the agent supplies them, not the node's env. */
+  readonly declaredSecrets: readonly string[]
 }
 
 const cache = new WeakMap<NodeApi, Map<string, Promise<PipelineLookup>>>()
@@ -22,6 +25,7 @@ export function pipelineOf(node: NodeApi, config: ResolvedConfig): Promise<Pipel
     p = node.readText(file, 'pipeline config').then((read) => ({
       file,
       read: read.ok ? { ok: true, value: parsePipelineConfig(read.value) } : read,
+      declaredSecrets: read.ok ? declaredSecretNames(read.value) : [],
     }))
     perNode.set(file, p)
   }
