@@ -74,7 +74,7 @@ describe('limits and paths are checked before any check runs (exit 2, one line)'
     const r = await runCli(['checks', '--provider', 'vaul'])
     expect(r.exitCode).toBe(2)
     expect(r.stderr).toBe(
-      'edge-secrets: --provider vaul: unknown provider. Did you mean vault? (node, vault, aws, kubernetes, gcp, azure)\n',
+      'edge-secrets: --provider vaul: unknown provider. Did you mean vault? (node, vault, aws, kubernetes, gcp, azure, jobspec)\n',
     )
   })
   it('an unwritable GITHUB_STEP_SUMMARY is a warning, never a change of exit code', async () => {
