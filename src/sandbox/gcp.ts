@@ -4,7 +4,8 @@
 // research/wire-protocols.md §5. Two loopback servers, because they are two hosts in real life: `api`
 // (secretmanager.googleapis.com) and `auth` (the key file's token_uri and the metadata server), so one can be
 // black-holed, or answer a fault, without the other.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { rsaKeyPair } from './keys.js'
 import { handleMetadata, handleToken } from './gcp/oauth.js'
 import { handleSecretManager } from './gcp/secret-manager.js'
 import { ACCESSOR, defaultGcpState, VIEWER, type GcpSimState } from './gcp/state.js'
@@ -57,7 +58,7 @@ export function createServiceAccountKey(
   email: string,
   tokenUri: string,
 ): { readonly key: ServiceAccountKey; readonly keyId: string; readonly publicKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const { privateKey, publicKey } = rsaKeyPair()
   const keyId = randomBytes(20).toString('hex')
   return {
     keyId,

@@ -1,8 +1,9 @@
 // Certificates for the loopback simulators: a CA generated per run and leaf certificates it signs —
 // valid, expired, or for the wrong hostname — so TLS failures can be reproduced faithfully.
-// Keys come from node:crypto (fast, native); node-forge only assembles and signs the X.509 structures.
-import { generateKeyPairSync, randomBytes } from 'node:crypto'
+// Keys come from node:crypto through the sandbox's key pool (keys.ts); node-forge only assembles and signs the X.509 structures.
+import { randomBytes } from 'node:crypto'
 import forge from 'node-forge'
+import { rsaKeyPair } from './keys.js'
 
 export interface CertificateAuthority {
   readonly certPem: string
@@ -27,7 +28,7 @@ export interface LeafOptions {
 const DAY = 86_400_000
 
 function rsaKey(): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const { privateKey } = rsaKeyPair()
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()
   const forgeKey = forge.pki.privateKeyFromPem(pem)
   const publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e)

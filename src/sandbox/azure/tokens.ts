@@ -1,18 +1,20 @@
 // Tokens as the real issuers make them: RS256 JWTs signed with a key of their own (jose), so that a client
 // that mishandles a real token mishandles these too. Entra signs the access tokens Key Vault verifies; a
 // cluster key signs the projected service-account tokens the workload-identity webhook would mount.
-import { compactVerify, decodeJwt, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose'
+import type { KeyObject } from 'node:crypto'
+import { compactVerify, decodeJwt, SignJWT, type JWTPayload } from 'jose'
+import { rsaKeyPair } from '../keys.js'
 import { TOKEN_EXCHANGE_AUDIENCE } from './state.js'
 
 export interface SigningKey {
   readonly kid: string
-  readonly privateKey: CryptoKey
-  readonly publicKey: CryptoKey
+  readonly privateKey: KeyObject
+  readonly publicKey: KeyObject
 }
 
-export async function signingKey(kid: string): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256')
-  return { kid, privateKey, publicKey }
+export function signingKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = rsaKeyPair()
+  return Promise.resolve({ kid, privateKey, publicKey })
 }
 
 export const signJwt = (claims: JWTPayload, key: SigningKey): Promise<string> =>
