@@ -249,6 +249,69 @@ const FIRST: Record<string, string> = {
   'azure.secret-expiry:no-expiry': 'azure.set-expiry',
   'azure.latency:slow': 'latency.regional-endpoints',
   'azure.latency:throttled': 'latency.retry-backoff',
+  'jobspec.providers:not-a-mapping': 'jobspec.fix-provider-entry',
+  'jobspec.providers:no-type': 'jobspec.fix-provider-entry',
+  'jobspec.providers:missing-field': 'jobspec.fix-provider-entry',
+  'jobspec.providers:bad-value': 'jobspec.fix-provider-entry',
+  'jobspec.providers:missing-credential': 'jobspec.fix-provider-entry',
+  'jobspec.providers:two-sources': 'jobspec.one-source',
+  'jobspec.providers:cert-without-key': 'jobspec.pair-client-cert',
+  'jobspec.providers:file-missing': 'jobspec.credential-source',
+  'jobspec.providers:env-unset': 'jobspec.credential-source',
+  'jobspec.providers:unknown-type': 'jobspec.unconfirmed-format',
+  'jobspec.providers:unknown-auth-method': 'jobspec.unconfirmed-format',
+  'jobspec.providers:unknown-field': 'jobspec.unconfirmed-format',
+  'jobspec.providers:file-perms': 'pattern.file-perms',
+  'jobspec.providers:inline-credential': 'jobspec.no-inline-credential',
+  'jobspec.providers:skip-verify': 'vault.no-skip-verify',
+  'jobspec.providers:plaintext': 'vault.fix-address',
+  'jobspec.providers:unused-provider': 'jobspec.fix-secret-entry',
+  'jobspec.providers:not-a-jobspec': 'node.fix-pipeline-config',
+  'jobspec.secret-refs:not-a-mapping': 'jobspec.fix-secret-entry',
+  'jobspec.secret-refs:no-providers': 'jobspec.fix-provider-entry',
+  'jobspec.secret-refs:missing-field': 'jobspec.fix-secret-entry',
+  'jobspec.secret-refs:unknown-provider': 'jobspec.fix-secret-entry',
+  'jobspec.secret-refs:bad-refresh': 'refresh.check-interval',
+  'jobspec.secret-refs:unknown-field': 'jobspec.unconfirmed-format',
+  'jobspec.secret-refs:fields-unchecked': 'jobspec.unconfirmed-format',
+  'jobspec.secret-refs:not-referenced': 'pattern.interpolation',
+  'jobspec.secret-refs:unconfirmed-reference': 'pattern.interpolation',
+  'jobspec.vault-reach:unreachable': 'vault.network-reach',
+  'jobspec.vault-reach:not-vault': 'vault.fix-address',
+  'jobspec.vault-reach:tls-untrusted': 'vault.trust-ca',
+  'jobspec.vault-reach:tls-hostname': 'vault.fix-cert-hostname',
+  'jobspec.vault-reach:tls-expired': 'vault.renew-certificate',
+  'jobspec.vault-reach:tls-files': 'vault.trust-ca',
+  'jobspec.vault-reach:sealed': 'vault.unseal',
+  'jobspec.vault-reach:not-serving': 'vault.initialize',
+  'jobspec.vault-reach:tls-expiring': 'vault.renew-certificate',
+  'jobspec.vault-reach:standby': 'vault.route-to-active',
+  'jobspec.vault-login:no-credentials': 'jobspec.credential-source',
+  'jobspec.vault-login:bad-credentials': 'vault.fix-login',
+  'jobspec.vault-login:role-not-found': 'vault.fix-login',
+  'jobspec.vault-login:sa-not-authorized': 'auth.check-sa-annotations',
+  'jobspec.vault-login:jwt-claims': 'vault.fix-login',
+  'jobspec.vault-login:auth-mount-missing': 'vault.fix-auth-mount',
+  'jobspec.vault-login:token-invalid': 'vault.renew-token',
+  'jobspec.vault-login:login-denied': 'vault.fix-login',
+  'jobspec.vault-login:token-expiring': 'vault.renew-token',
+  'jobspec.vault-login:token-not-renewable': 'vault.renew-token',
+  'jobspec.vault-login:lookup-denied': 'auth.verify-iam',
+  'jobspec.vault-read:no-read': 'vault.grant-read',
+  'jobspec.vault-read:not-found': 'auth.confirm-secret-paths',
+  'jobspec.vault-read:deleted': 'vault.undelete-secret',
+  'jobspec.vault-read:field-missing': 'jobspec.fix-secret-entry',
+  'jobspec.vault-read:field-empty': 'auth.confirm-secret-paths',
+  'jobspec.vault-read:lease-shorter': 'refresh.check-interval',
+  'jobspec.vault-read:not-kv': 'jobspec.unconfirmed-format',
+  'jobspec.vault-read:data-prefix': 'vault.kv2-data-path',
+  'jobspec.aws-sts:no-credentials': 'auth.verify-iam',
+  'jobspec.aws-sts:identity-failed': 'auth.verify-iam',
+  'jobspec.aws-sts:assume-denied': 'jobspec.assume-role',
+  'jobspec.aws-sts:sts-unavailable': 'aws.network-reach',
+  'jobspec.refresh:slower-than-max': 'refresh.check-interval',
+  'jobspec.refresh:pinned-version': 'jobspec.fix-secret-entry',
+  'jobspec.refresh:default-unknown': 'refresh.check-interval',
 }
 
 describe('remedy order', () => {
@@ -264,10 +327,7 @@ describe('remedy order', () => {
     for (const c of checks)
       for (const [k, f] of Object.entries(c.findings)) {
         const id = `${c.id}:${k}`
-        if (
-          /(^|-)expir(ed|ing)|token-invalid/.test(k) &&
-          f.remedies.includes('bp.short-lived-credentials')
-        )
+        if (/(^|-)expir(ed|ing)|token-invalid/.test(k) && f.remedies.includes('bp.short-lived-credentials'))
           wrong.push(`${id}: short-lived credentials for an expiring credential`)
         if (/deleted|destroyed/.test(k) && f.remedies.includes('bp.rotation'))
           wrong.push(`${id}: rotation for a deleted secret`)

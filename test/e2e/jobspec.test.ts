@@ -71,20 +71,46 @@ describe('jobspec scenarios end to end (built CLI against the Vault simulator)',
     )
   })
 
-  it("jobspec-aws-sts: the node's AWS credentials are walked and STS asked who they are", async () => {
+  it("jobspec-aws-sts: the node's credentials are walked, STS asked who they are, and the role assumed", async () => {
     const run = await runScenario(byName('jobspec-aws-sts'))
     const c = run.report.checks.find((x) => x.id === 'jobspec.aws-sts')
-    expect(c?.details?.[0]).toMatch(
-      /^node credentials: env, arn:aws:sts::123456789012:assumed-role\/expanso-edge\//,
-    )
-    expect(c?.findings?.[0]?.items?.map((i) => `${i.name}: ${i.detail}`)).toEqual([
+    expect(c?.status).toBe('pass')
+    expect(c?.details).toEqual([
+      expect.stringMatching(/^node credentials: env, arn:aws:sts::123456789012:assumed-role\/expanso-edge\//),
+      'secret_providers.aws_prod: assumed arn:aws:sts::123456789012:assumed-role/pipeline-writer/edge-secrets',
+    ])
+    const asked = run.requestLog.filter((r) => r.server === 'aws').map((r) => r.operation)
+    expect(asked).toEqual(['sts.GetCallerIdentity', 'sts.AssumeRole'])
+  })
+
+  it('jobspec-assume-denied: the role and the caller as evidence, and the trust statement to add', async () => {
+    const run = await runScenario(byName('jobspec-assume-denied'))
+    const c = run.report.checks.find((x) => x.id === 'jobspec.aws-sts')
+    const caller = /arn:aws:sts::123456789012:assumed-role\/expanso-edge\/botocore-session-\d+/.source
+    const f = c?.findings?.[0]
+    expect(f?.key).toBe('assume-denied')
+    expect(f?.items?.map((i) => `${i.name}: ${i.detail}`)).toEqual([
       expect.stringMatching(
-        /^secret_providers\.aws_prod: arn:aws:iam::123456789012:role\/pipeline-writer as arn:aws:sts::/,
+        new RegExp(
+          `^secret_providers\\.aws_prod: arn:aws:iam::123456789012:role/pipeline-writer as ${caller}: AccessDenied$`,
+        ),
       ),
     ])
-    expect(run.requestLog.filter((r) => r.server === 'aws').map((r) => r.operation)).toContain(
-      'sts.GetCallerIdentity',
+    expect(f?.location?.file).toMatch(/pipeline\.yaml$/)
+    // STS's own refusal, quoted with its request id.
+    expect(c?.details).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^secret_providers\\.aws_prod: sts:AssumeRole: AccessDenied: User: ${caller} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/pipeline-writer \\(request id [0-9a-f-]{36}\\)$`,
+        ),
+      ),
     )
+    const assume = c?.remedies.find((r) => r.id === 'jobspec.assume-role')
+    expect(assume?.commands).toEqual([
+      'aws iam get-role --role-name pipeline-writer --query Role.AssumeRolePolicyDocument',
+      '{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/expanso-edge"}, "Action": "sts:AssumeRole"}',
+      'aws sts assume-role --role-arn arn:aws:iam::123456789012:role/pipeline-writer --role-session-name edge-secrets',
+    ])
   })
 
   it("the wrong-auth finding quotes Vault's refusal and points at the entry's auth block", async () => {

@@ -75,11 +75,23 @@ export interface AwsSimulationResult {
   readonly decision: 'allowed' | 'explicitDeny' | 'implicitDeny' | string
 }
 
+/** What sts:AssumeRole answered: the session's ARN and end, never its credentials. */
+export interface AwsAssumedRole {
+  /** `arn:aws:sts::123456789012:assumed-role/pipeline-writer/edge-secrets` */
+  readonly assumedRoleArn: string
+  readonly expiresAt?: Date
+}
+
 export interface AwsApi {
   region(): Promise<AwsRegionInfo>
   /** Walks the chain source by source; never throws for "no credentials" — the attempts say why. */
   credentials(): Promise<AwsCredentialReport>
   callerIdentity(): Promise<AwsCallerIdentity>
+  /**
+   * sts:AssumeRole of `roleArn` with the resolved credentials (session name `edge-secrets`), at the STS of
+   * `region` when given (where an agent configured with that region asks), else of the run's region.
+   */
+  assumeRole(roleArn: string, o?: { readonly region?: string }): Promise<AwsAssumedRole>
   secretValue(id: string): Promise<AwsSecretValueMeta>
   describeSecret(id: string): Promise<AwsSecretDescription>
   simulate(

@@ -1,9 +1,11 @@
 // AWS: credentials, STS identity, Secrets Manager metadata and IAM policy simulation. This folder is the only
 // place that touches the AWS SDK, loaded with `import()` on first use. The parts: the credential chain walked
 // source by source (credentials/), the region (region.ts), the clients and the one way a call is made
-// (clients.ts, answer.ts, errors.ts, endpoints.ts), and the calls (identity.ts, secrets.ts, iam.ts).
+// (clients.ts, answer.ts, errors.ts, endpoints.ts), and the calls (identity.ts, assume.ts, secrets.ts,
+// iam.ts).
 import { defineProvider, memoByKey, once } from '../../core/provider.js'
-import type { AwsApi } from './api.js'
+import type { AwsApi, AwsAssumedRole } from './api.js'
+import { assumeRole } from './assume.js'
 import { createClients } from './clients.js'
 import { awsConfig } from './config.js'
 import { awsContext, type AwsSession } from './context.js'
@@ -24,6 +26,21 @@ function createAwsApi(session: AwsSession): AwsApi {
   // asks the other before a check makes a call.
   const clients = createClients(ctx, { region, credentials: () => chain.provider() })
   const chain = credentialChain({ ctx, clients })
+  // An agent told to assume a role in a region asks that region's STS: the same credentials, endpoint
+  // overrides and call wrapper, with the region swapped. One AssumeRole per region and role and run.
+  const assumers = new Map<string, (roleArn: string) => Promise<AwsAssumedRole>>()
+  const assumerIn = (r = ''): ((roleArn: string) => Promise<AwsAssumedRole>) => {
+    let a = assumers.get(r)
+    if (!a) {
+      const fixed = { region: r, source: 'config' as const }
+      const c = r
+        ? createClients(ctx, { region: async () => fixed, credentials: () => chain.provider() })
+        : clients
+      a = memoByKey((roleArn) => assumeRole(c, roleArn))
+      assumers.set(r, a)
+    }
+    return a
+  }
 
   const timeRead = async (id?: string) => {
     const started = performance.now()
@@ -36,6 +53,7 @@ function createAwsApi(session: AwsSession): AwsApi {
     region,
     credentials: chain.report,
     callerIdentity: once(() => callerIdentity(clients)),
+    assumeRole: (roleArn, o = {}) => assumerIn(o.region)(roleArn),
     secretValue: memoByKey((id) => secretValue(ctx, clients, id)),
     describeSecret: memoByKey((id) => describeSecret(clients, id)),
     simulate: (source, actions, resources) => simulate(clients, source, actions, resources),

@@ -2,7 +2,7 @@
 // own code, as the edge agent would use them: a `hashicorp_vault` entry gets a Vault API of its own (its
 // address, TLS files and login, none of the doctor's own Vault settings), an `aws_sts` entry the node's AWS
 // credentials. Metadata only, like every provider API: never a secret value or a token.
-import type { AwsCallerIdentity, AwsCredentialReport } from '../aws/api.js'
+import type { AwsAssumedRole, AwsCallerIdentity, AwsCredentialReport } from '../aws/api.js'
 import type { CredentialSource, CredentialSources, VaultApi } from '../vault/api.js'
 
 export type { AwsCallerIdentity, AwsCredentialReport } from '../aws/api.js'
@@ -44,11 +44,8 @@ export interface JobspecStsTarget {
   readonly region?: string
 }
 
-/** What an AssumeRole answered, when the AWS provider offers the call (see `JobspecApi.assumeRole`). */
-export interface AssumedRole {
-  readonly assumedRoleArn: string
-  readonly expiresAt?: Date
-}
+/** What an AssumeRole answered: the session's ARN and end, never its credentials. */
+export type AssumedRole = AwsAssumedRole
 
 export interface JobspecApi {
   /** The Vault API for one entry, created on first use and shared by every check of the run. */
@@ -57,11 +54,8 @@ export interface JobspecApi {
   awsCredentials(): Promise<AwsCredentialReport>
   /** Who the node's credentials are (sts:GetCallerIdentity). */
   awsIdentity(): Promise<AwsCallerIdentity>
-  /**
-   * sts:AssumeRole of the entry's `role_arn` with the node's credentials — when the AWS provider offers the
-   * call (an `assumeRole(roleArn, { region })` on its API); undefined when it does not.
-   */
-  assumeRole(target: JobspecStsTarget): Promise<AssumedRole | undefined>
+  /** sts:AssumeRole of the entry's `role_arn` with the node's credentials, at the STS of its `region`. */
+  assumeRole(target: JobspecStsTarget): Promise<AssumedRole>
 }
 
 /** How a credential source is named in messages. */

@@ -12,7 +12,7 @@ import awsProvider from '../aws/provider.js'
 import type { VaultApi, VaultSettings } from '../vault/api.js'
 import { createVaultFor } from '../vault/provider.js'
 import { defaultMount } from '../vault/settings.js'
-import type { AssumedRole, JobspecApi, JobspecStsTarget, JobspecVaultTarget } from './api.js'
+import type { JobspecApi, JobspecVaultTarget } from './api.js'
 
 /** The run's recorder, with the identities an entry's logins produce recorded under the entry's name. */
 function entryRecorder(base: RunRecorder, entry: string): RunRecorder {
@@ -48,16 +48,13 @@ export function vaultSettingsOf(t: JobspecVaultTarget): VaultSettings {
   }
 }
 
-/** The AWS provider's call for AssumeRole, when it has one (an optional capability, found by name). */
-type WithAssume = AwsApi & { assumeRole?: (roleArn: string, o: { region?: string }) => Promise<AssumedRole> }
-
 function create(session: ProviderSession<CoreConfig>): JobspecApi {
   const vaults = new Map<string, VaultApi>()
-  let aws: WithAssume | undefined
-  const awsApi = (): WithAssume => {
+  let aws: AwsApi | undefined
+  const awsApi = (): AwsApi => {
     if (!('aws' in session.config))
       throw new ProviderError('jobspec', 'unexpected', 'the run has no AWS configuration to work from')
-    aws ??= awsProvider.create(session as Parameters<typeof awsProvider.create>[0]) as WithAssume
+    aws ??= awsProvider.create(session as Parameters<typeof awsProvider.create>[0])
     return aws
   }
   const api: JobspecApi = {
@@ -72,11 +69,7 @@ function create(session: ProviderSession<CoreConfig>): JobspecApi {
     },
     awsCredentials: () => awsApi().credentials(),
     awsIdentity: () => awsApi().callerIdentity(),
-    async assumeRole(t: JobspecStsTarget) {
-      const a = awsApi()
-      // Offered only once the AWS provider can make the call; until then the check names what it did not do.
-      return a.assumeRole ? a.assumeRole(t.roleArn, { region: t.region }) : undefined
-    },
+    assumeRole: (t) => awsApi().assumeRole(t.roleArn, { region: t.region }),
   }
   return api
 }

@@ -1,7 +1,8 @@
 // The documentation's AWS deployment as simulator state: the edge role with the least-privilege policy of
-// Best Practices 2, the node's instance role, and the pipeline secret with 30-day rotation. Its values are
-// canaries: tests prove none of them ever reaches any output.
-import type { AwsSimState, AwsSimStatement } from './state.js'
+// Best Practices 2, the node's instance role, the pipeline secret with 30-day rotation, and the role a
+// JobSpec aws_sts entry assumes from the edge role. Its values are canaries: tests prove none of them ever
+// reaches any output.
+import type { AwsSimRole, AwsSimState, AwsSimStatement } from './state.js'
 
 export const AWS_ACCOUNT = '123456789012'
 export const AWS_REGION = 'us-east-1'
@@ -17,10 +18,31 @@ export const AWS_CANARIES = {
   db_password: 'canary-db-pass-7f02b6',
   secretAccessKey: 'canarySecretKey/7Hk2pQ9wXz4mN1vB8cR3tY6uJ0eL5aS',
   sessionToken: 'canary-session-token-IQoJb3JpZ2luX2VjEXAMPLE',
+  /** What an AssumeRole of PIPELINE_ROLE_ARN hands out. */
+  assumedSecretAccessKey: 'canaryAssumedKey/3Rt8yU1iO4pA7sD0fG2hJ5kL9zX',
+  assumedSessionToken: 'canary-assumed-session-token-FwoGZXIvYXdzEXAMPLE',
 } as const
 
 export const EDGE_KEY_ID = 'ASIAEDGEEXAMPLE00001'
 export const NODE_KEY_ID = 'ASIANODEEXAMPLE00002'
+export const PIPELINE_KEY_ID = 'ASIAPIPELINEEXAMPLE3'
+
+/** The role a JobSpec aws_sts entry names: its trust policy lets the edge role (and nothing else) in. */
+export const PIPELINE_ROLE_ARN = `arn:aws:iam::${AWS_ACCOUNT}:role/pipeline-writer`
+
+export function pipelineRole(trusts: readonly string[] = [EDGE_ROLE_ARN]): AwsSimRole {
+  return {
+    arn: PIPELINE_ROLE_ARN,
+    roleId: 'AROAPIPELINEEXAMPLE',
+    trusts,
+    statements: [{ action: 's3:PutObject', resource: 'arn:aws:s3:::expanso-pipeline-output/*' }],
+    session: {
+      accessKeyId: PIPELINE_KEY_ID,
+      secretAccessKey: AWS_CANARIES.assumedSecretAccessKey,
+      sessionToken: AWS_CANARIES.assumedSessionToken,
+    },
+  }
+}
 
 /** The documentation's least-privilege policy (Best Practices 2), plus DescribeSecret for rotation checks. */
 export const LEAST_PRIVILEGE: AwsSimStatement[] = [
@@ -60,6 +82,7 @@ export function healthyAwsState(now = new Date()): AwsSimState {
         statements: [{ action: 'ec2:Describe*', resource: '*' }],
       },
     ],
+    roles: [pipelineRole()],
     secrets: [
       {
         arn: SECRET_ARN,

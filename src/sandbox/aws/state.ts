@@ -60,10 +60,36 @@ export interface AwsSimWebIdentity {
   readonly issues: string
 }
 
+/** The session credentials an AssumeRole of a role hands out. */
+export interface AwsSimRoleSession {
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  readonly sessionToken: string
+}
+
+/** An IAM role sts:AssumeRole can assume: who its trust policy lets in, and what its sessions may do. */
+export interface AwsSimRole {
+  /** `arn:aws:iam::123456789012:role/pipeline-writer` */
+  readonly arn: string
+  /** The role's unique id (AROA…): the first half of a session's AssumedRoleId. */
+  readonly roleId: string
+  /**
+   * The trust policy's AWS principals: a role or user ARN lets that principal in by itself; the account
+   * (`arn:aws:iam::123456789012:root`) delegates to the account, whose principals then also need
+   * sts:AssumeRole on the role in their own policy, as IAM evaluates it.
+   */
+  readonly trusts: readonly string[]
+  /** The role's permissions, which calls signed with a session's credentials get. */
+  readonly statements: readonly AwsSimStatement[]
+  readonly session: AwsSimRoleSession
+}
+
 export interface AwsSimState {
   region: string
   account: string
   principals: AwsSimPrincipal[]
+  /** Roles sts:AssumeRole knows; any other role ARN is refused as AccessDenied, as STS hides existence. */
+  roles?: AwsSimRole[]
   secrets: AwsSimSecret[]
   webIdentities?: AwsSimWebIdentity[]
   /** Operations (`GetSecretValue`, `GetCallerIdentity`…) answered with a throttling error; `*` for all. */
@@ -80,6 +106,8 @@ export interface AwsSimState {
 export const AWS_READ_OPERATIONS: ReadonlySet<string> = new Set([
   'sts.GetCallerIdentity',
   'sts.AssumeRoleWithWebIdentity',
+  // Hands out session credentials and changes nothing in the account.
+  'sts.AssumeRole',
   'secretsmanager.GetSecretValue',
   'secretsmanager.DescribeSecret',
   'secretsmanager.ListSecrets',

@@ -1,8 +1,10 @@
 // Scenarios of the pipeline JobSpec's own secrets. One owner: whoever owns the jobspec checks.
 // Each one is a pipeline JobSpec with `secret_providers` and `secrets` in the scenario's folder — a Vault the
 // agent logs in to with AppRole (role_id from a file, secret_id from a variable) and one it logs in to with a
-// JWT from a file, each with its own CA — in front of a loopback Vault simulator. Secret values, the AppRole
-// secret_id and the JWT are canaries: the e2e tests grep every output for JOBSPEC_CANARIES.
+// JWT from a file, each with its own CA — in front of a loopback Vault simulator; the aws_sts scenarios add a
+// role the node's AWS credentials assume at a loopback AWS. Secret values, the AppRole secret_id, the JWT and
+// the AWS keys (the node's and the assumed session's) are canaries: the e2e tests grep every output for
+// JOBSPEC_CANARIES.
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { stringify } from 'yaml'
@@ -11,12 +13,15 @@ import type { RemedyId } from '../../remedies.js'
 import type { jobspecRemedies } from '../../remedies/jobspec.js'
 import type { Scenario, ScenarioExpectation } from '../scenario.js'
 import {
-  AWS_ACCOUNT,
   AWS_CANARIES,
   AWS_REGION,
   EDGE_KEY_ID,
   healthyAwsState,
+  NODE_ROLE_ARN,
+  PIPELINE_ROLE_ARN,
+  pipelineRole,
   startAwsSimulator,
+  type AwsSimState,
 } from '../aws.js'
 import { healthyVaultState, makeJwt, startVaultSim, type VaultSimState } from '../vault.js'
 
@@ -31,10 +36,12 @@ export const JOBSPEC_CANARIES: readonly string[] = [
   ...Object.values(CANARY),
   AWS_CANARIES.secretAccessKey,
   AWS_CANARIES.sessionToken,
+  AWS_CANARIES.assumedSecretAccessKey,
+  AWS_CANARIES.assumedSessionToken,
 ]
 
 /** The role an aws_sts entry assumes from the node's credentials. */
-export const STS_ROLE_ARN = `arn:aws:iam::${AWS_ACCOUNT}:role/pipeline-writer`
+export const STS_ROLE_ARN = PIPELINE_ROLE_ARN
 
 // Until the registries list `jobspec` and its remedies, ProviderId and RemedyId do not include them: these two
 // casts are no-ops once they do.
@@ -164,6 +171,8 @@ interface JobspecScenarioSpec {
   readonly maxStaleness?: string
   /** An aws_sts entry too, with the node's AWS credentials pointing at the loopback AWS. */
   readonly aws?: boolean
+  /** Changes the loopback AWS (the role's trust policy …). */
+  readonly mutateAws?: (s: AwsSimState) => void
   readonly expect?: Readonly<Record<string, ScenarioExpectation>>
   readonly exitCode: 0 | 1 | 2 | 3
 }
@@ -171,7 +180,9 @@ interface JobspecScenarioSpec {
 /** The node's AWS credentials and the loopback AWS they reach (an aws_sts entry assumes its role with them). */
 async function awsSide(spec: JobspecScenarioSpec) {
   if (!spec.aws) return undefined
-  const sim = await startAwsSimulator(healthyAwsState())
+  const state = healthyAwsState()
+  spec.mutateAws?.(state)
+  const sim = await startAwsSimulator(state)
   const env = {
     AWS_ENDPOINT_URL_STS: sim.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: sim.url,
@@ -254,16 +265,26 @@ export const jobspecScenarios: Scenario[] = [
   jobspecScenario({
     name: 'jobspec-aws-sts',
     description:
-      "the healthy JobSpec plus an aws_sts entry: the node's AWS credentials resolve and STS knows them; assuming the role waits for the AWS provider",
+      "the healthy JobSpec plus an aws_sts entry: the node's AWS credentials resolve, and the role's trust policy lets the node's role assume it",
     aws: true,
+    exitCode: 0,
+  }),
+  jobspecScenario({
+    name: 'jobspec-assume-denied',
+    description:
+      "the aws_sts entry's role trusts the node instance role, not the role the node's credentials are: STS refuses AssumeRole",
+    aws: true,
+    mutateAws: (s) => {
+      s.roles = [pipelineRole([NODE_ROLE_ARN])]
+    },
     expect: {
       'jobspec.aws-sts': {
-        status: 'warn',
-        finding: 'assume-not-checked',
-        remedies: remedies('jobspec.assume-role', 'jobspec.unconfirmed-format'),
+        status: 'fail',
+        finding: 'assume-denied',
+        remedies: remedies('jobspec.assume-role', 'auth.verify-iam'),
       },
     },
-    exitCode: 0,
+    exitCode: 1,
   }),
   jobspecScenario({
     name: 'jobspec-wrong-auth',
