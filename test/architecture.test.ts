@@ -70,7 +70,8 @@ describe('architecture', () => {
     const bad: string[] = []
     for (const [from, tos] of graph) {
       // Scenarios are data about a deployment (which providers it involves); the simulators are the servers.
-      if (!from.startsWith('sandbox/') || /^sandbox\/(scenarios\/|scenario\.ts|run-scenario\.ts)/.test(from)) continue
+      if (!from.startsWith('sandbox/') || /^sandbox\/(scenarios\/|scenario\.ts|run-scenario\.ts)/.test(from))
+        continue
       for (const to of tos) if (/^(providers|checks)\//.test(to)) bad.push(`${from} → ${to}`)
     }
     expect(bad).toEqual([])

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Check } from '../src/core/check.js'
+import type * as RedactModule from '../src/core/redact.js'
 
 // 1, 4, 8 and 40 characters. The one-character value is never masked (CONTRACT: values are never printed,
 // and a one-character mask would blank the report), so it is planted as a value only, never echoed.
@@ -109,7 +110,7 @@ describe('canaries', () => {
   it('positive control: with the redactor switched off, the same runs do print the canaries', async () => {
     vi.resetModules()
     vi.doMock('../src/core/redact.js', async (importOriginal) => {
-      const real = await importOriginal<typeof import('../src/core/redact.js')>()
+      const real = await importOriginal<typeof RedactModule>()
       return { ...real, redact: (s: string) => s, registerSecret: () => {}, guardStream: () => {} }
     })
     const runs = await runAllFormats()

@@ -32,7 +32,10 @@ function parseContract(contract: string): ContractIds {
   const section = (n: number) => contract.split(/\n## /).find((s) => s.startsWith(`${n}.`)) ?? ''
   const ids = [...section(4).matchAll(/`([a-z0-9.-]+)`/g)]
     .map((m) => m[1] as string)
-    .filter((t) => /^[a-z0-9]+\.[a-z0-9-]+$/.test(t) && Object.values(FOLDER_PREFIX).includes(t.split('.')[0] as string))
+    .filter(
+      (t) =>
+        /^[a-z0-9]+\.[a-z0-9-]+$/.test(t) && Object.values(FOLDER_PREFIX).includes(t.split('.')[0] as string),
+    )
   const rems = [...section(5).matchAll(/^\| `([a-z.-]+)` \| (.+?) \| (.+?) \|$/gm)].map((m) => ({
     id: m[1] as string,
     title: m[2] as string,

@@ -26,7 +26,9 @@ describe('edge-secrets CLI', () => {
   it('--version, checks and explain load no SDK', async () => {
     const withSdk = sdkOutputs()
     // The metafile must know where the SDKs are, or this test would pass on anything.
-    expect([...new Set([...withSdk.values()].flat())]).toEqual(expect.arrayContaining(['node-vault', '@aws-sdk', '@kubernetes', '@azure']))
+    expect([...new Set([...withSdk.values()].flat())]).toEqual(
+      expect.arrayContaining(['node-vault', '@aws-sdk', '@kubernetes', '@azure']),
+    )
     for (const args of [
       ['--version'],
       ['checks'],
