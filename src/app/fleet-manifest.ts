@@ -9,6 +9,7 @@
 // says which and where).
 import { Document } from 'yaml'
 import { NEEDED_READS, type NeededRead } from '../providers/kubernetes/model.js'
+import { splitTopLevel } from '../core/text.js'
 import { UsageError } from './usage-error.js'
 
 export const ENGINES = ['kubernetes', 'bacalhau', 'expanso'] as const
@@ -51,26 +52,10 @@ export type SelectorTerm =
 const KEY = /^(?:[A-Za-z0-9.-]+\/)?[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?$/
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/
 
-function splitTerms(selector: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let cur = ''
-  for (const ch of selector) {
-    if (ch === '(') depth++
-    if (ch === ')') depth--
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim())
-      cur = ''
-    } else cur += ch
-  }
-  out.push(cur.trim())
-  return out.filter(Boolean)
-}
-
 /** `site=ams-1,tier in (edge,gw),!debug` → terms; anything else is exit 2 naming the term. */
 export function parseSelector(selector: string | undefined): SelectorTerm[] {
   if (!selector?.trim()) return []
-  return splitTerms(selector).map((t): SelectorTerm => {
+  return splitTopLevel(selector).map((t): SelectorTerm => {
     let m: RegExpExecArray | null
     const bad = (why: string) => new UsageError(`--selector ${selector}: "${t}" ${why}`)
     const key = (k: string) => {

@@ -64,3 +64,7 @@ export const latencySummaryLine = (s: LatencySample): string =>
 /** The finding message every latency check uses (its remedies are its own). */
 export const SLOW_MESSAGE =
   'p95 latency {{p95}} ms over {{samples}} calls of {{target}} is above the {{limit}} ms threshold'
+
+/** The `slow` finding every latency check declares: the same status, severity and words; its own remedies. */
+export const slowFinding = <R extends string>(remedies: readonly R[]) =>
+  ({ status: 'warn', severity: 'medium', symptom: 'slow-startup', message: SLOW_MESSAGE, remedies }) as const

@@ -33,3 +33,20 @@ export const hasControl = (text: string): boolean =>
   new RegExp(CONTROL.source).test(text) ||
   new RegExp(BREAKS.source).test(text) ||
   new RegExp(BIDI.source).test(text)
+
+/** `a=1,b in (x,y),!c` → `['a=1', 'b in (x,y)', '!c']`: split at commas outside parentheses, trimmed, no blanks. */
+export function splitTopLevel(text: string): string[] {
+  const out: string[] = []
+  let depth = 0
+  let cur = ''
+  for (const ch of text) {
+    if (ch === '(') depth++
+    if (ch === ')') depth--
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim())
+      cur = ''
+    } else cur += ch
+  }
+  out.push(cur.trim())
+  return out.filter(Boolean)
+}

@@ -5,6 +5,7 @@ import {
   latencyVars,
   sampleLatency,
   SLOW_MESSAGE,
+  slowFinding,
 } from '../../core/latency.js'
 import { isProviderError } from '../../core/provider.js'
 import type { AwsApi } from '../../providers/aws/api.js'
@@ -34,13 +35,7 @@ export default defineCheck({
   needs: ['aws.identity'],
   network: true,
   findings: {
-    slow: {
-      status: 'warn',
-      severity: 'medium',
-      symptom: 'slow-startup',
-      message: SLOW_MESSAGE,
-      remedies: ['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff'],
-    },
+    slow: slowFinding(['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff']),
     'slow-cross-region': {
       status: 'warn',
       severity: 'medium',

@@ -4,7 +4,7 @@ import {
   latencySummaryLine,
   latencyVars,
   sampleLatency,
-  SLOW_MESSAGE,
+  slowFinding,
 } from '../../core/latency.js'
 import { isNetworkFault, isProviderError, type ProviderError } from '../../core/provider.js'
 import { withoutCall } from '../../providers/azure/model.js'
@@ -28,13 +28,7 @@ export default defineCheck({
   needs: ['azure.secret-access'],
   network: true,
   findings: {
-    slow: {
-      status: 'warn',
-      severity: 'medium',
-      symptom: 'slow-startup',
-      message: SLOW_MESSAGE,
-      remedies: ['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar'],
-    },
+    slow: slowFinding(['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar']),
     throttled: {
       status: 'warn',
       severity: 'medium',

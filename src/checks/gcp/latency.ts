@@ -4,7 +4,7 @@ import {
   latencySummaryLine,
   latencyVars,
   sampleLatency,
-  SLOW_MESSAGE,
+  slowFinding,
 } from '../../core/latency.js'
 
 export default defineCheck({
@@ -19,13 +19,7 @@ export default defineCheck({
   needs: ['gcp.secret-access'],
   network: true,
   findings: {
-    slow: {
-      status: 'warn',
-      severity: 'medium',
-      symptom: 'slow-startup',
-      message: SLOW_MESSAGE,
-      remedies: ['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar'],
-    },
+    slow: slowFinding(['latency.regional-endpoints', 'latency.cache-locally', 'latency.use-sidecar']),
   },
   async run({ gcp, config }) {
     const first = config.gcp.secrets[0]

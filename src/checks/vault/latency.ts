@@ -5,7 +5,7 @@ import {
   latencySummaryLine,
   latencyVars,
   sampleLatency,
-  SLOW_MESSAGE,
+  slowFinding,
 } from '../../core/latency.js'
 
 export default defineCheck({
@@ -18,13 +18,7 @@ export default defineCheck({
   needs: ['vault.auth'],
   network: true,
   findings: {
-    slow: {
-      status: 'warn',
-      severity: 'medium',
-      symptom: 'slow-startup',
-      message: SLOW_MESSAGE,
-      remedies: ['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff'],
-    },
+    slow: slowFinding(['latency.cache-locally', 'latency.use-sidecar', 'latency.retry-backoff']),
   },
   async run({ vault, config }) {
     const { refs } = await vault.secretRefs()

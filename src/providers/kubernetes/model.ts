@@ -3,7 +3,7 @@
 // credentials their pods show — and, as data, the reads the doctor needs (the live provider lists exactly
 // these; a generated RBAC Role can grant exactly these). SDK-free, so checks can import it.
 import type { Location } from '../../core/check.js'
-import { oneLine } from '../../core/text.js'
+import { oneLine, splitTopLevel } from '../../core/text.js'
 import type { Inventory, KindName, KObject, ObjectMeta } from './api.js'
 import type { KubernetesConfig } from './config.js'
 
@@ -231,7 +231,7 @@ function exprMatches(labels: Record<string, string>, key: string, op: string, va
 
 /** Label-selector syntax (`a=b,c!=d,e in (x,y),f notin (z),g,!h`), as `kubectl -l` takes it. */
 export function matchesSelector(labels: Readonly<Record<string, string>>, selector: string): boolean {
-  const terms = splitSelector(selector)
+  const terms = splitTopLevel(selector)
   return terms.every((t) => {
     let m: RegExpMatchArray | null
     if ((m = t.match(/^([^\s!=]+)\s+(in|notin)\s+\((.*)\)$/i)))
@@ -246,22 +246,6 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
     if (t.startsWith('!')) return !(t.slice(1).trim() in labels)
     return t in labels
   })
-}
-
-function splitSelector(selector: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let cur = ''
-  for (const ch of selector) {
-    if (ch === '(') depth++
-    if (ch === ')') depth--
-    if (ch === ',' && depth === 0) {
-      if (cur.trim()) out.push(cur.trim())
-      cur = ''
-    } else cur += ch
-  }
-  if (cur.trim()) out.push(cur.trim())
-  return out
 }
 
 export interface Container {
