@@ -1,6 +1,7 @@
 // The catalogue as data, text, markdown (docs/checks.md) and the runbooks `explain` prints. All of it comes
 // from the checks' declared findings and the remedy catalogue: nothing here runs a check.
 import { SYMPTOMS, type Check, type Symptom } from '../core/check.js'
+import { remedyRef } from '../core/result.js'
 import { remedies, type RemedyId } from '../remedies.js'
 import { githubAnchor } from './located.js'
 
@@ -171,14 +172,7 @@ export function explainSymptom(s: Symptom, checks: readonly Check[]): string {
 /** A remedy as data, its documentation's words marked apart from the tool's own advice by `source`. */
 function remedyJson(id: RemedyId) {
   const r = remedies[id]
-  return {
-    id,
-    title: r.title,
-    source: r.source,
-    section: r.section,
-    ...(r.body && { body: r.body }),
-    ...(r.example && { example: r.example }),
-  }
+  return { ...remedyRef(id), ...(r.body && { body: r.body }), ...(r.example && { example: r.example }) }
 }
 
 /** `explain CHECK --json`: the check's runbook as data. */
