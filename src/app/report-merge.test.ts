@@ -184,4 +184,29 @@ describe('FleetMerger', () => {
     expect(strip(all.view({ now, statuses: true }))).toEqual(strip(one.view({ now, statuses: true })))
     expect(one.view().summary.nodes).toBe(60)
   })
+  it('takes a group’s remedy commands and example from one node, whatever the arrival order', () => {
+    const withCommand = (node: string, policy: string) => {
+      const c = failing('vault.capabilities', 'no-read', 'no read capability')
+      const r = { ...remedy, commands: [`vault policy read ${policy}`] }
+      return report(node, [{ ...c, remedies: [r], findings: [{ ...c.findings![0]!, remedies: [r] }] }])
+    }
+    const reports = [
+      withCommand('edge-b', 'expanso-edge-staging'),
+      withCommand('edge-a', 'expanso-edge-prod'),
+    ]
+    const views = [reports, [...reports].reverse()].map((order) => {
+      const m = new FleetMerger()
+      order.forEach((r) => m.add(r, `${r.node?.hostname}.json`))
+      return { ...m.view({ now: () => new Date(0) }), generatedAt: '' }
+    })
+    const [parts, whole] = [reports.map(() => new FleetMerger()), new FleetMerger()]
+    reports.forEach((r, i) => parts[i]!.add(r, `${r.node?.hostname}.json`))
+    parts.reverse().forEach((p) => whole.importState(p.exportState()))
+    views.push({ ...whole.view({ now: () => new Date(0) }), generatedAt: '' })
+    expect(views[1]).toEqual(views[0])
+    expect(views[2]).toEqual(views[0])
+    const [group] = views[0]!.groups
+    expect(group).toMatchObject({ exampleNode: 'edge-a', nodeCount: 2 })
+    expect(group!.remedies[0]!.commands).toEqual(['vault policy read expanso-edge-prod'])
+  })
 })

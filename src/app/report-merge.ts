@@ -62,7 +62,15 @@ interface GroupMeta {
   readonly finding: string
   readonly evidence: string
   readonly remedies: readonly RemedyRef[]
+  /**
+   * The node the remedies (with that node's own values filled in) came from: the first by name of the nodes
+   * that reported the group, so the merge says the same whatever order the reports arrive in (workers).
+   */
+  readonly node: string
 }
+
+/** Keeps the group's details from the node that sorts first: one answer for any arrival order. */
+const preferred = (prior: GroupMeta | undefined, next: GroupMeta): boolean => !prior || next.node < prior.node
 
 /** What the fleet calls a node: the Kubernetes node, else the Expanso node id, else the host name. */
 export function nodeNameOf(report: Pick<Report, 'node'>, source: string): string {
@@ -150,10 +158,12 @@ export class FleetMerger {
     return i
   }
 
-  private remember(key: string, c: CheckResult, p: Problem) {
-    if (this.groupMeta.has(key)) return
+  private remember(key: string, c: CheckResult, p: Problem, node: string) {
+    const prior = this.groupMeta.get(key)
+    if (prior && prior.node <= node) return
     const finding = c.findings?.find((f) => f.key === p.finding)
     this.groupMeta.set(key, {
+      node,
       check: c.id,
       title: c.title,
       status: p.status,
@@ -180,7 +190,7 @@ export class FleetMerger {
     for (const c of report.checks) {
       statuses[this.intern(c)] = STATUSES.indexOf(c.status)
       for (const p of problemsOf(c, terms)) {
-        this.remember(p.key, c, p)
+        this.remember(p.key, c, p, name)
         problems.push(p)
       }
     }
@@ -221,7 +231,7 @@ export class FleetMerger {
   /** Merges another merger's state in: checks re-interned, a node that both saw keeps its newer report. */
   importState(s: MergerState): void {
     const map = s.checks.map((c) => this.intern(c as CheckResult))
-    for (const [k, g] of s.groups) if (!this.groupMeta.has(k)) this.groupMeta.set(k, g)
+    for (const [k, g] of s.groups) if (preferred(this.groupMeta.get(k), g)) this.groupMeta.set(k, g)
     for (const d of s.nodes) {
       const statuses = new Uint8Array(Math.max(this.checkMeta.length, 8)).fill(ABSENT)
       d.statuses.forEach((v, i) => {
@@ -269,10 +279,12 @@ export class FleetMerger {
         if (list[list.length - 1] !== d.name) list.push(d.name)
         members.set(p.key, list)
       }
+    // The example is the node the group's remedies came from, so its message and its commands agree.
     const examples = new Map<string, { node: string; message: string }>()
     for (const d of digests)
       for (const p of d.problems)
-        if (!examples.has(p.key)) examples.set(p.key, { node: d.name, message: p.message })
+        if (!examples.has(p.key) || this.groupMeta.get(p.key)?.node === d.name)
+          examples.set(p.key, { node: d.name, message: p.message })
     const groups: FleetGroup[] = [...members].map(([key, nodes]) => {
       const m = this.groupMeta.get(key) as GroupMeta
       const ex = examples.get(key) as { node: string; message: string }
