@@ -293,8 +293,8 @@ async function main() {
   const nodes = Number(process.argv[2] ?? 10_000)
   const runs = Number(process.argv[3] ?? 3)
   const bin = join(ROOT, 'bin/run.js')
-  const { checks } = await import(join(ROOT, 'dist/checks/index.js'))
-  const { remedies } = await import(join(ROOT, 'dist/remedies.js'))
+  // The catalogue from the source, as scripts/tools.ts bundles it (npm run bench builds it first).
+  const { checks, remedies } = await import(join(ROOT, 'build/tools.js'))
   const work = mkdtempSync(join(tmpdir(), 'edge-secrets-bench-merge-'))
   const dir = join(work, 'reports')
   const jsonl = join(work, 'kubectl-logs.txt')

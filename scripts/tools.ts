@@ -2,6 +2,7 @@
 // `node scripts/build.mjs --tools` into build/tools.js. Not shipped.
 export { titleOf } from '../src/app/providers.js'
 export { checks } from '../src/checks/index.js'
+export { remedies } from '../src/remedies.js'
 export { providerIds } from '../src/providers/index.js'
 export { catalogMarkdown } from '../src/render/catalog.js'
 export { prepareScenario } from '../src/sandbox/run-scenario.js'
