@@ -4,8 +4,11 @@
 // HCL 1), and blocks come in two spellings (`method { type = "kubernetes" }` and `method "kubernetes" {}`).
 // The node checks read the same agent config (its sinks and templates are files on the node), so this
 // module is pure apart from reading the files it is pointed at, through core/files.
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { parseHclDuration } from '../../core/duration.js'
 import { InputFileError, readInput } from '../../core/files.js'
+import type { HclAnswer, HclRequest } from './hcl-worker.js'
 import { DEFAULT_STATIC_RENDER_INTERVAL_MS } from './model.js'
 
 export { DEFAULT_STATIC_RENDER_INTERVAL_MS }
@@ -114,13 +117,54 @@ function lineOf(text: string, index: number): number {
 }
 
 type HclParse = (filename: string, contents: string) => Promise<Record<string, unknown>>
-let hclParse: HclParse | undefined
-async function loadHcl(): Promise<HclParse> {
-  if (!hclParse) {
-    const mod = (await import('@cdktf/hcl2json')) as unknown as { parse: HclParse }
-    hclParse = mod.parse
-  }
+let hclParse: Promise<HclParse> | undefined
+const HCL_WORKER = new URL('./hcl-worker.js', import.meta.url)
+
+/**
+ * The parser on a worker thread when running from the bundle (hcl-worker.ts says why), in this thread when
+ * running from the TypeScript sources (the unit tests), where there is no worker script to start.
+ */
+function loadHcl(): Promise<HclParse> {
+  hclParse ??= existsSync(fileURLToPath(HCL_WORKER)) ? hclOnWorker() : hclInProcess()
   return hclParse
+}
+
+async function hclInProcess(): Promise<HclParse> {
+  const mod = (await import('@cdktf/hcl2json')) as unknown as { parse: HclParse }
+  return mod.parse
+}
+
+async function hclOnWorker(): Promise<HclParse> {
+  const { Worker } = await import('node:worker_threads')
+  const worker = new Worker(HCL_WORKER)
+  // The worker never keeps the doctor alive: the process exits when the run is done, parser or not.
+  worker.unref()
+  const waiting = new Map<
+    number,
+    { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
+  >()
+  let failure: Error | undefined
+  worker.on('message', (a: HclAnswer) => {
+    const w = waiting.get(a.id)
+    waiting.delete(a.id)
+    if (a.ok) w?.resolve(a.value)
+    else w?.reject(new Error(a.message))
+  })
+  const fail = (e: Error) => {
+    failure ??= e
+    for (const w of waiting.values()) w.reject(failure)
+    waiting.clear()
+  }
+  worker.on('error', fail)
+  worker.on('exit', (code) => fail(new Error(`the HCL parser stopped (exit ${code})`)))
+  let next = 0
+  return (filename, contents) =>
+    new Promise((resolve, reject) => {
+      if (failure) return reject(failure)
+      const id = next++
+      waiting.set(id, { resolve, reject })
+      worker.postMessage({ id, filename, contents } satisfies HclRequest)
+    })
 }
 
 /** `bad.hcl:2,12-3,1: Invalid expression; …` → an AgentConfigError reading `bad.hcl:2:12: Invalid expression; …`. */
