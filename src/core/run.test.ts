@@ -159,6 +159,34 @@ describe('runChecks', () => {
     expect(peak).toBe(3)
   })
 
+  it('gives a freed slot to the check with the longest chain behind it, not the first in line', async () => {
+    const started: string[] = []
+    const step = (id: string, extra: Partial<Check> = {}) =>
+      make(
+        id,
+        async () => {
+          started.push(id)
+          await new Promise((r) => setTimeout(r, 10))
+          return pass()
+        },
+        extra,
+      )
+    // One slot: the leaves are queued first, yet node.b (two checks behind it) goes before them.
+    await run(
+      [
+        step('node.a'),
+        step('node.leaf1'),
+        step('node.leaf2'),
+        step('node.b'),
+        step('node.c', { needs: ['node.b'] }),
+        step('node.d', { needs: ['node.c'] }),
+      ],
+      { concurrency: 1 },
+    )
+    expect(started.slice(0, 2)).toEqual(['node.a', 'node.b'])
+    expect(started.indexOf('node.c')).toBeLessThan(started.indexOf('node.leaf2'))
+  })
+
   it('ends with a partial report when interrupted', async () => {
     const ctl = new AbortController()
     setTimeout(() => ctl.abort(), 100)

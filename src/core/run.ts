@@ -85,20 +85,48 @@ function selection(opts: RunOptions) {
   return { byId, selected, toRun }
 }
 
-/** A FIFO limiter: at most `n` checks in flight. */
+/**
+ * At most `n` checks in flight; a freed slot goes to the waiting check with the longest chain of checks
+ * behind it (then first come, first served). A leaf such as a latency sample then never holds up the
+ * `vault.health` → `vault.auth` → `vault.secret-paths` chain: the run's length is its longest chain of
+ * round trips, not that plus the queue.
+ */
 function limiter(n: number) {
   let inFlight = 0
-  const waiters: (() => void)[] = []
+  let arrivals = 0
+  const waiters: { priority: number; order: number; go: () => void }[] = []
   return {
-    acquire: () =>
+    acquire: (priority = 0) =>
       inFlight < n
         ? (inFlight++, Promise.resolve())
-        : new Promise<void>((resolve) => waiters.push(() => (inFlight++, resolve()))),
+        : new Promise<void>((resolve) => {
+            waiters.push({ priority, order: arrivals++, go: () => (inFlight++, resolve()) })
+            waiters.sort((a, b) => b.priority - a.priority || a.order - b.order)
+          }),
     release: () => {
       inFlight--
-      waiters.shift()?.()
+      waiters.shift()?.go()
     },
   }
+}
+
+/** How many checks wait behind each check at most, one after another (its longest chain of dependents). */
+function chainLengths(checks: readonly Check[]): Map<string, number> {
+  const dependents = new Map<string, string[]>()
+  for (const c of checks)
+    for (const need of c.needs ?? []) dependents.set(need, [...(dependents.get(need) ?? []), c.id])
+  const memo = new Map<string, number>()
+  const length = (id: string, seen: ReadonlySet<string>): number => {
+    const known = memo.get(id)
+    if (known !== undefined) return known
+    const next = new Set(seen).add(id)
+    const behind = (dependents.get(id) ?? []).filter((d) => !seen.has(d)).map((d) => 1 + length(d, next))
+    const l = Math.max(0, ...behind)
+    memo.set(id, l)
+    return l
+  }
+  for (const c of checks) length(c.id, new Set())
+  return memo
 }
 
 const reasonOf = (signal: AbortSignal) =>
@@ -162,6 +190,7 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
   const ignoreFor = (id: string) => ignores.find((e) => globMatcher([e.check])(id))
   const settled = new Map<string, Promise<CheckResult>>()
   const slots = limiter(Math.max(1, opts.concurrency ?? DEFAULTS.concurrency))
+  const chain = chainLengths(opts.checks)
 
   const finish = (r: CheckResult): CheckResult => {
     settledAt.set(r.id, sinceStart())
@@ -217,7 +246,7 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
 
   const attempt = async (check: Check): Promise<CheckResult> => {
     const readyMs = sinceStart()
-    await slots.acquire()
+    await slots.acquire(chain.get(check.id))
     const timing = timingOf(check, readyMs, sinceStart())
     const started = performance.now()
     const elapsed = () => Math.round(performance.now() - started)
