@@ -136,34 +136,39 @@ async function hclInProcess(): Promise<HclParse> {
 
 async function hclOnWorker(): Promise<HclParse> {
   const { Worker } = await import('node:worker_threads')
-  const worker = new Worker(HCL_WORKER)
-  // The worker never keeps the doctor alive: the process exits when the run is done, parser or not.
-  worker.unref()
-  const waiting = new Map<
-    number,
-    { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
-  >()
-  let failure: Error | undefined
-  worker.on('message', (a: HclAnswer) => {
-    const w = waiting.get(a.id)
-    waiting.delete(a.id)
-    if (a.ok) w?.resolve(a.value)
-    else w?.reject(new Error(a.message))
-  })
-  const fail = (e: Error) => {
-    failure ??= e
-    for (const w of waiting.values()) w.reject(failure)
-    waiting.clear()
-  }
-  worker.on('error', fail)
-  worker.on('exit', (code) => fail(new Error(`the HCL parser stopped (exit ${code})`)))
+  type Waiter = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }
+  const waiting = new Map<number, Waiter>()
+  let worker: InstanceType<typeof Worker> | undefined
   let next = 0
+  const failAll = (e: Error) => {
+    for (const w of waiting.values()) w.reject(e)
+    waiting.clear()
+    worker = undefined
+  }
+  // Started on demand and ended as soon as nothing waits: a run parses its agent config early, and the
+  // parser's ~55 MB should not stay for the rest of the run. It never keeps the doctor alive either.
+  const start = () => {
+    const w = new Worker(HCL_WORKER)
+    w.unref()
+    w.on('message', (a: HclAnswer) => {
+      const waiter = waiting.get(a.id)
+      waiting.delete(a.id)
+      if (a.ok) waiter?.resolve(a.value)
+      else waiter?.reject(new Error(a.message))
+      if (!waiting.size && worker === w) {
+        worker = undefined
+        void w.terminate()
+      }
+    })
+    w.on('error', (e) => worker === w && failAll(e))
+    w.on('exit', (code) => worker === w && failAll(new Error(`the HCL parser stopped (exit ${code})`)))
+    return w
+  }
   return (filename, contents) =>
     new Promise((resolve, reject) => {
-      if (failure) return reject(failure)
       const id = next++
       waiting.set(id, { resolve, reject })
-      worker.postMessage({ id, filename, contents } satisfies HclRequest)
+      ;(worker ??= start()).postMessage({ id, filename, contents } satisfies HclRequest)
     })
 }
 
