@@ -2,11 +2,6 @@
 // (@aws-sdk/client-sts) against the loopback AWS. Both must parse its AssumeRoleResponse, and read its
 // refusals as STS's: AccessDenied for a role whose trust policy does not let the caller in and for a role
 // that does not exist (STS does not reveal which), ValidationError for what STS validates first.
-import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { defaultConfig, type ResolvedConfig } from '../../src/app/config.js'
 import { ProviderError, type ProviderSession } from '../../src/core/provider.js'
@@ -26,15 +21,11 @@ import {
   startAwsSimulator,
   type AwsSimulator,
 } from '../../src/sandbox/aws.js'
-import { hasCommand } from '../helpers/tools.js'
+import { awsCli, CLI_LIMIT_MS, HAS_AWS_CLI } from '../helpers/awscli.js'
 
-const AWS = '/usr/bin/aws'
-// .ci/run installs Debian's awscli; locally a missing one skips, in CI it fails (test/helpers/tools.ts).
-const HAS_AWS = hasCommand(AWS)
-const CLI_LIMIT_MS = 60_000
+const HAS_AWS = HAS_AWS_CLI
 /** The longest test makes two awscli calls. */
 const TEST_LIMIT = { timeout: 2 * CLI_LIMIT_MS + 10_000 }
-const run = promisify(execFile)
 const ASSUMED_ARN = 'arn:aws:sts::123456789012:assumed-role/pipeline-writer/edge-secrets'
 const EDGE_SESSION = /arn:aws:sts::123456789012:assumed-role\/expanso-edge\/botocore-session-\d+/.source
 /** What awscli adds after the operation's name when retries are on (AWS_MAX_ATTEMPTS is 1 here). */
@@ -63,36 +54,7 @@ afterAll(async () => {
   await sdkSim?.close()
 })
 
-async function aws(args: string[], env: Record<string, string> = {}) {
-  const home = mkdtempSync(join(tmpdir(), 'awscli-home-'))
-  try {
-    const { stdout, stderr } = await run(
-      AWS,
-      ['--endpoint-url', cliSim.url, '--region', 'us-east-1', '--output', 'json', ...args],
-      {
-        env: {
-          PATH: '/usr/bin:/bin',
-          HOME: home,
-          AWS_CONFIG_FILE: join(home, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: EDGE_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: AWS_CANARIES.secretAccessKey,
-          AWS_SESSION_TOKEN: AWS_CANARIES.sessionToken,
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_PAGER: '',
-          ...env,
-        },
-        // awscli starts a Python interpreter and botocore for every call: seconds each on a loaded CI machine.
-        timeout: CLI_LIMIT_MS,
-      },
-    )
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string }
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }
-  }
-}
+const aws = (args: string[], env: Record<string, string> = {}) => awsCli(cliSim.url, args, env)
 
 const assumeArgs = (role: string, ...more: string[]) => [
   'sts',

@@ -1,16 +1,10 @@
 // Simulator fidelity: Debian's awscli (botocore, a client nobody here wrote) against the loopback AWS.
 // It must accept the simulator's signatures checks, XML and JSON, and map its errors to the right codes.
-import { execFile } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hasCommand } from '../helpers/tools.js'
+import { awsCli, CLI_LIMIT_MS, HAS_AWS_CLI } from '../helpers/awscli.js'
 import {
   AWS_CANARIES,
   AWS_READ_OPERATIONS,
-  EDGE_KEY_ID,
   SECRET_ARN,
   SECRET_NAME,
   healthyAwsState,
@@ -18,13 +12,9 @@ import {
   type AwsSimulator,
 } from '../../src/sandbox/aws.js'
 
-const AWS = '/usr/bin/aws'
-// .ci/run installs Debian's awscli; locally a missing one skips, in CI it fails (test/helpers/tools.ts).
-const HAS_AWS = hasCommand(AWS)
-const CLI_LIMIT_MS = 60_000
+const HAS_AWS = HAS_AWS_CLI
 /** The longest test makes three awscli calls. */
 const TEST_LIMIT = { timeout: 3 * CLI_LIMIT_MS + 10_000 }
-const run = promisify(execFile)
 let sim: AwsSimulator
 /** Separate simulators for a skewed clock and throttling, so every test can run concurrently. */
 let skewed: AwsSimulator
@@ -41,36 +31,8 @@ afterAll(async () => {
   await throttling?.close()
 })
 
-async function aws(args: string[], env: Record<string, string> = {}, target = () => sim) {
-  const home = mkdtempSync(join(tmpdir(), 'awscli-home-'))
-  try {
-    const { stdout, stderr } = await run(
-      AWS,
-      ['--endpoint-url', target().url, '--region', 'us-east-1', '--output', 'json', ...args],
-      {
-        env: {
-          PATH: '/usr/bin:/bin',
-          HOME: home,
-          AWS_CONFIG_FILE: join(home, 'config'),
-          AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: EDGE_KEY_ID,
-          AWS_SECRET_ACCESS_KEY: AWS_CANARIES.secretAccessKey,
-          AWS_SESSION_TOKEN: AWS_CANARIES.sessionToken,
-          AWS_MAX_ATTEMPTS: '1',
-          AWS_PAGER: '',
-          ...env,
-        },
-        // awscli starts a Python interpreter and botocore for every call: seconds each on a loaded CI machine.
-        timeout: CLI_LIMIT_MS,
-      },
-    )
-    return { code: 0, stdout, stderr }
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string }
-    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }
-  }
-}
+const aws = (args: string[], env: Record<string, string> = {}, target = () => sim) =>
+  awsCli(target().url, args, env)
 
 describe.skipIf(!HAS_AWS).concurrent('awscli against the AWS simulator', TEST_LIMIT, () => {
   it('sts get-caller-identity', async () => {
