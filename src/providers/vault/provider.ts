@@ -24,9 +24,13 @@ interface VaultInputs {
 function build(session: VaultSession, inputs: VaultInputs): VaultApi {
   const { settings, agentConfig } = inputs
   const { call, preload } = createTransport(session, settings)
+  const health = once(() => readHealth(session, call))
   const probe = once(async () => {
-    // Load node-vault while the TCP probe runs, so the first API call does not pay for it.
+    // Load node-vault while the TCP probe runs, so the first API call does not pay for it; and ask
+    // sys/health (unauthenticated, read-only) meanwhile, so vault.health finds its answer waiting once
+    // vault.tls has passed instead of adding a round trip to the run's longest chain.
     preload()
+    void health().catch(() => {})
     return probeAddress(session, await settings())
   })
   const auth = once(async () => login(session, call, await settings(), await agentConfig()))
@@ -38,7 +42,7 @@ function build(session: VaultSession, inputs: VaultInputs): VaultApi {
     secretRefs: inputs.secretRefs,
     probeAddress: probe,
     tlsInfo: once(async () => tlsInfo(session, await settings(), await probe())),
-    health: once(() => readHealth(session, call)),
+    health,
     login: async () => (await auth()).info,
     tokenSelf: once(async () => tokenSelf(session, call, await auth())),
     agentToken: once(async () => agentToken(call, await agentConfig(), token)),
