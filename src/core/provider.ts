@@ -86,6 +86,12 @@ export interface ProviderSession<Config extends CoreConfig = CoreConfig> {
   readonly recorder: RunRecorder
   readonly now: () => Date
   readonly env: NodeJS.ProcessEnv
+  /**
+   * Another provider's API as the run shares it (created once, on first use), for a provider built from
+   * others' code: the JobSpec's aws_sts entries use the run's AWS API, so one credential chain and one
+   * GetCallerIdentity serve the aws.* and jobspec.* checks. Absent outside a run.
+   */
+  readonly api?: (id: string) => unknown
 }
 
 /** Shares one in-flight call between concurrent checks (ten Vault checks cost one sys/health). */

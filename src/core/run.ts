@@ -182,8 +182,11 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
     recorder,
     now,
     env: opts.env ?? process.env,
+    api: (id) => shared(id),
   }
   const api = lazyApis(opts.providers, session)
+  /** A provider's API for this run: an injected one (tests), else the one made on first use. */
+  const shared = (id: string) => opts.apis?.[id] ?? api(id)
   const providerOf = (id: string) => opts.providers.find((p) => p.id === id)
   const { byId, selected, toRun } = selection(opts)
   const { active: ignores, expired } = splitIgnores(opts.config.ignore, now())
@@ -240,7 +243,7 @@ export async function runChecks(opts: RunOptions): Promise<Report> {
   const contextFor = (check: Check, signal: AbortSignal): AnyContext => {
     const ctx: Record<string, unknown> = { config: opts.config, signal, now, offline, recorder }
     for (const id of new Set([check.provider, 'node']))
-      Object.defineProperty(ctx, id, { get: () => opts.apis?.[id] ?? api(id), enumerable: true })
+      Object.defineProperty(ctx, id, { get: () => shared(id), enumerable: true })
     return ctx as unknown as AnyContext
   }
 

@@ -54,7 +54,9 @@ function create(session: ProviderSession<CoreConfig>): JobspecApi {
   const awsApi = (): AwsApi => {
     if (!('aws' in session.config))
       throw new ProviderError('jobspec', 'unexpected', 'the run has no AWS configuration to work from')
-    aws ??= awsProvider.create(session as Parameters<typeof awsProvider.create>[0])
+    aws ??=
+      (session.api?.('aws') as AwsApi | undefined) ??
+      awsProvider.create(session as Parameters<typeof awsProvider.create>[0])
     return aws
   }
   const api: JobspecApi = {

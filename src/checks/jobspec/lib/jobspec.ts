@@ -3,7 +3,7 @@
 import { dirname } from 'node:path'
 import { DEFAULT_PIPELINE_CONFIG } from '../../../core/config.js'
 import type { ProviderApis, ResolvedConfig } from '../../../providers/index.js'
-import { readJobspecBlocks } from '../../node/lib/jobspec.js'
+import { pipelineOf } from '../../node/lib/pipeline.js'
 import type { PipelineShape } from '../../node/lib/references.js'
 import type { JobspecModel, ProviderIssueKey, SecretIssueKey } from './model.js'
 import { Collector, readProviders } from './read-providers.js'
@@ -23,10 +23,10 @@ export type JobspecLookup =
 
 const cache = new WeakMap<ProviderApis['node'], Map<string, Promise<JobspecLookup>>>()
 
-async function lookup(node: ProviderApis['node'], file: string): Promise<JobspecLookup> {
-  const read = await node.readText(file, 'pipeline config')
-  if (!read.ok) return { state: 'unreadable', file, reason: read.reason }
-  const r = readJobspecBlocks(read.value)
+async function lookup(node: ProviderApis['node'], config: ResolvedConfig): Promise<JobspecLookup> {
+  // The node checks' read and parse of the same file, shared: the text is read and parsed once per run.
+  const { file, read, jobspec: r } = await pipelineOf(node, config)
+  if (!read.ok || !r) return { state: 'unreadable', file, reason: read.ok ? 'not read' : read.reason }
   if (!r.ok) return { state: 'unreadable', file, reason: `${file}:${r.line}:${r.column}: ${r.message}` }
   if (!r.blocks) return { state: 'none', file }
   const base = dirname(file)
@@ -62,7 +62,7 @@ export function jobspecOf(node: ProviderApis['node'], config: ResolvedConfig): P
   if (!perNode) cache.set(node, (perNode = new Map()))
   let p = perNode.get(file)
   if (!p) {
-    p = lookup(node, file)
+    p = lookup(node, config)
     perNode.set(file, p)
   }
   return p

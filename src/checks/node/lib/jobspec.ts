@@ -14,7 +14,7 @@ import {
   type Document,
   type Node,
 } from 'yaml'
-import { parsePipelineConfig, type PipelineShape } from './references.js'
+import { parsePipelineConfig, type ParsedPipeline, type PipelineShape } from './references.js'
 
 export interface Position {
   readonly line: number
@@ -104,8 +104,10 @@ export const fieldOf = (v: YamlValue | undefined, key: string): YamlField | unde
   v?.kind === 'map' ? v.fields.find((f) => f.key === key) : undefined
 
 /** The `secret_providers` and `secrets` blocks of a pipeline config; `blocks` is absent when it has neither. */
-export function readJobspecBlocks(text: string): JobspecRead {
-  const guarded = parsePipelineConfig(text)
+export function readJobspecBlocks(
+  text: string,
+  guarded: ParsedPipeline = parsePipelineConfig(text),
+): JobspecRead {
   if (!guarded.ok) return guarded
   const lines = new LineCounter()
   const doc = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false }).find(hasContent)
@@ -130,8 +132,10 @@ export function readJobspecBlocks(text: string): JobspecRead {
  * The variable names a JobSpec's `secrets` block declares: the edge agent supplies these to the pipeline,
  * so a `${NAME}` reference to one of them needs no environment variable on the node.
  */
-export function declaredSecretNames(text: string): string[] {
-  const r = readJobspecBlocks(text)
+export const declaredSecretNames = (text: string): string[] => secretNamesOf(readJobspecBlocks(text))
+
+/** The same, from blocks already read. */
+export function secretNamesOf(r: JobspecRead): string[] {
   const secrets = r.ok ? r.blocks?.secrets?.value : undefined
   return secrets?.kind === 'map' ? secrets.fields.map((f) => f.key) : []
 }
